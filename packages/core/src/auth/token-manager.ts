@@ -1,0 +1,186 @@
+import { AbortError, AuthError, SdkError } from '../errors/index.js';
+import type { AuthStrategy } from './types.js';
+
+export interface TokenSet {
+  accessToken: string;
+  /** When the access token expires, in ms since the epoch. */
+  expiresAt: number;
+  refreshToken?: string | undefined;
+  /** When the refresh token expires, in ms since the epoch; unknown when undefined. */
+  refreshExpiresAt?: number | undefined;
+}
+
+export interface TokenEvent {
+  type: 'token';
+  action: 'login' | 'refresh';
+  ok: boolean;
+  durationMs: number;
+  /** Why a refresh fell back to a full login, when it did. */
+  fallback?: boolean;
+}
+
+export interface TokenManagerOptions {
+  /** Full login with the configured credentials. Throw AuthError on refusal. */
+  login(signal: AbortSignal | undefined): Promise<TokenSet>;
+  /** Exchange a refresh token. A result without `refreshToken` keeps the current one. */
+  refresh?(refreshToken: string, signal: AbortSignal | undefined): Promise<TokenSet>;
+  /** Renew this long before `expiresAt`, to absorb clock skew and request latency. Default 30 s. */
+  skewMs?: number;
+  /** Tokens restored from storage (see onTokens); used until they expire. */
+  initialTokens?: TokenSet | undefined;
+  /** Called with every new token set, e.g. to persist it across restarts. */
+  onTokens?(tokens: TokenSet): void | Promise<void>;
+  onEvent?(event: TokenEvent): void;
+  now?(): number;
+}
+
+/** What a client needs from a token source; implement it to bring your own tokens. */
+export interface TokenProvider {
+  getAccessToken(signal?: AbortSignal): Promise<string>;
+  /** The server refused `token`; renew it (once, shared) and resolve whether a different token is ready. */
+  invalidate?(token: string, signal?: AbortSignal): Promise<boolean>;
+  /** Secrets to scrub from logs and errors. */
+  secrets?(): readonly string[];
+}
+
+/**
+ * Logs in lazily, refreshes before expiry, and shares one renewal among all concurrent callers
+ * (like AWS SDK v3's memoized credential providers). When refresh is refused or the refresh token
+ * has expired, it falls back to a full login. Tokens live in private fields, so neither
+ * `util.inspect` nor `JSON.stringify` can reveal them.
+ */
+export class TokenManager implements TokenProvider {
+  #tokens: TokenSet | undefined;
+  #renewal: Promise<TokenSet> | undefined;
+  readonly #options: TokenManagerOptions;
+  readonly #skew: number;
+  readonly #now: () => number;
+
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+    this.#tokens = options.initialTokens;
+    this.#skew = options.skewMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async getAccessToken(signal?: AbortSignal): Promise<string> {
+    const tokens = this.#tokens;
+    if (tokens && this.#now() < tokens.expiresAt - this.#skew) return tokens.accessToken;
+    return (await this.#renew(signal)).accessToken;
+  }
+
+  async invalidate(token: string, signal?: AbortSignal): Promise<boolean> {
+    // Another caller may already have replaced the refused token: reuse the new one.
+    if (this.#tokens && this.#tokens.accessToken !== token && !this.#renewal) return true;
+    if (this.#tokens?.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
+    const renewed = await this.#renew(signal);
+    return renewed.accessToken !== token;
+  }
+
+  secrets(): readonly string[] {
+    const t = this.#tokens;
+    return t ? (t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken]) : [];
+  }
+
+  /** Drop the cached tokens; the next call logs in again. */
+  clear(): void {
+    this.#tokens = undefined;
+  }
+
+  #renew(signal?: AbortSignal): Promise<TokenSet> {
+    // One renewal for everyone; each caller may stop waiting on its own signal without cancelling it.
+    this.#renewal ??= this.#doRenew().finally(() => {
+      this.#renewal = undefined;
+    });
+    return waitFor(this.#renewal, signal);
+  }
+
+  async #doRenew(): Promise<TokenSet> {
+    const current = this.#tokens;
+    const now = this.#now();
+    const canRefresh =
+      this.#options.refresh !== undefined &&
+      current?.refreshToken !== undefined &&
+      (current.refreshExpiresAt === undefined || now < current.refreshExpiresAt - this.#skew);
+    let fallback = false;
+    if (canRefresh) {
+      const started = this.#now();
+      try {
+        const next = await this.#options.refresh!(current!.refreshToken!, undefined);
+        return await this.#store({ ...next, refreshToken: next.refreshToken ?? current!.refreshToken, refreshExpiresAt: next.refreshToken ? next.refreshExpiresAt : current!.refreshExpiresAt }, 'refresh', started);
+      } catch {
+        // A refused or failed refresh is not fatal: a full login may still work.
+        this.#options.onEvent?.({ type: 'token', action: 'refresh', ok: false, durationMs: this.#now() - started });
+        fallback = true;
+      }
+    }
+    const started = this.#now();
+    try {
+      return await this.#store(await this.#options.login(undefined), 'login', started, fallback);
+    } catch (err) {
+      this.#options.onEvent?.({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
+      if (err instanceof SdkError) throw err;
+      throw new AuthError('login failed', { cause: err });
+    }
+  }
+
+  async #store(tokens: TokenSet, action: 'login' | 'refresh', started: number, fallback = false): Promise<TokenSet> {
+    if (typeof tokens?.accessToken !== 'string' || tokens.accessToken === '' || !Number.isFinite(tokens.expiresAt)) {
+      throw new AuthError(`${action} returned no usable access token`);
+    }
+    this.#tokens = tokens;
+    this.#options.onEvent?.({ type: 'token', action, ok: true, durationMs: this.#now() - started, ...(fallback ? { fallback } : {}) });
+    await this.#options.onTokens?.(tokens);
+    return tokens;
+  }
+
+  toJSON(): string {
+    return '[TokenManager]';
+  }
+}
+
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new AbortError('token request was aborted', { reason: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError('token request was aborted', { reason: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+export interface TokenAuthOptions {
+  /** Header to carry the token. Default `authorization`. */
+  header?: string;
+  /** Scheme before the token, e.g. `Bearer`. Empty string sends the raw token (Totogi). Default `Bearer`. */
+  scheme?: string;
+  /** Further secrets to scrub (passwords, client secrets) that the provider does not know. */
+  secrets?: readonly string[];
+}
+
+/** An AuthStrategy over any TokenProvider (a TokenManager or the caller's own). */
+export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {}): AuthStrategy {
+  const header = (options.header ?? 'authorization').toLowerCase();
+  const prefix = options.scheme === '' ? '' : `${options.scheme ?? 'Bearer'} `;
+  const extra = options.secrets ?? [];
+  return {
+    async headers(context) {
+      return { [header]: prefix + (await provider.getAccessToken(context.signal)) };
+    },
+    async onUnauthorized(sent, context) {
+      if (!provider.invalidate) return false;
+      const value = sent[header];
+      return provider.invalidate(value === undefined ? '' : value.slice(prefix.length), context.signal);
+    },
+    secrets: () => [...extra, ...(provider.secrets?.() ?? [])],
+  };
+}

@@ -1,0 +1,93 @@
+import { ValidationError } from '../errors/index.js';
+import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
+import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
+import type { OperationDescriptor } from '../transport/operation.js';
+
+/** Variables are optional exactly when the operation has no required variable. */
+export type Args<V, O = CallOptions> = {} extends V ? [variables?: V, options?: O] : [variables: V, options?: O];
+
+export interface OperationMethod<V, R> {
+  (...args: Args<V>): Promise<R>;
+  /** The result plus HTTP status, headers, request id and attempt count. */
+  withResponse(...args: Args<V>): Promise<ExecuteResult<R>>;
+  readonly operation: OperationDescriptor;
+}
+
+export interface UnionMethod<V, R, U> extends OperationMethod<V, R> {
+  /** Non-throwing form: resolves to the whole result union (success or error member) to match on `__typename`. */
+  result(...args: Args<V>): Promise<U>;
+}
+
+/** Page variables: the cursor and page size become optional (the iterator manages them). */
+export type PageVariables<V, K extends string> = Omit<V, K> & { [P in K & keyof V]?: V[P] };
+
+export interface PaginatedMethod<V, R, Item, PV = V> extends OperationMethod<V, R> {
+  /** Every item across every page, fetched lazily. */
+  all(...args: Args<PV, IterateOptions>): ItemIterator<Item>;
+  /** Every page, fetched lazily. */
+  pages(...args: Args<PV, IterateOptions>): PageIterator<R>;
+}
+
+type AnyMethod = ((variables?: Record<string, unknown>, options?: CallOptions) => Promise<unknown>) & Record<string, unknown>;
+
+/** Vendor rules checked before a request leaves (throw ValidationError); keyed by operation name. */
+export type Validators = Record<string, (variables: Record<string, unknown>, emit: Executor['emit']) => void>;
+
+function createMethod(executor: Executor, op: OperationDescriptor, validate: Validators[string] | undefined): AnyMethod {
+  const run = validate
+    ? (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => {
+        try {
+          validate(variables ?? {}, executor.emit);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        return executor.execute(op, variables, options, mode);
+      }
+    : (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => executor.execute(op, variables, options, mode);
+  const method = (async (variables?: Record<string, unknown>, options?: CallOptions) => (await run(variables, options)).data) as AnyMethod;
+  const extras: Record<string, unknown> = {
+    operation: op,
+    withResponse: (variables?: Record<string, unknown>, options?: CallOptions) => run(variables, options),
+  };
+  if (op.errorTypenames) {
+    extras.result = async (variables?: Record<string, unknown>, options?: CallOptions) => (await run(variables, options, 'union')).data;
+  }
+  const spec = op.pagination;
+  if (spec) {
+    const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
+    const pages = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
+    extras.pages = pages;
+    extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
+  }
+  for (const [key, value] of Object.entries(extras)) Object.defineProperty(method, key, { value, enumerable: false });
+  Object.defineProperty(method, 'name', { value: op.path.join('.') });
+  return method;
+}
+
+/**
+ * Builds the method tree from the generated operation table: each operation sits at its data path
+ * (`listSims`, `simcard.block`). When a query and a mutation namespace share a name (MyPhone's
+ * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
+ */
+export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: { name?: string; validators?: Validators } = {}): T {
+  const root: Record<string, unknown> = {};
+  // What util.inspect and JSON.stringify show of a client: its kind and endpoint, never its credentials.
+  const label = options.name ?? 'Client';
+  Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
+  Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
+  const sorted = [...operations].sort((a, b) => a.path.length - b.path.length);
+  for (const op of sorted) {
+    let node: Record<string, unknown> = root;
+    for (const key of op.path.slice(0, -1)) {
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
+    const leaf = op.path[op.path.length - 1]!;
+    const existing = node[leaf];
+    if (existing !== undefined) {
+      throw new ValidationError(`two operations map to the method ${op.path.join('.')}`);
+    }
+    node[leaf] = createMethod(executor, op, options.validators?.[op.name]);
+  }
+  return root as T;
+}

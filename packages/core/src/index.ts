@@ -1,0 +1,12 @@
+export * from './errors/index.js';
+export { apiKeyAuth, type ApiKeyOptions } from './auth/api-key.js';
+export { noAuth, type AuthContext, type AuthStrategy } from './auth/types.js';
+export { TokenManager, tokenAuth, type TokenAuthOptions, type TokenEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';
+export { createExecutor, type CallOptions, type ExecuteResult, type Executor, type ExecutorOptions, type ResponseMeta, type ResultMode } from './transport/execute.js';
+export { fetchTransport, type FetchLike, type Transport, type TransportRequest, type TransportResponse } from './transport/transport.js';
+export { DEFAULT_RETRY, backoffDelay, retryAfterMs, type RetryOptions } from './transport/retry.js';
+export { redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
+export type { DataOf, OperationDescriptor, OperationKind, PaginationSpec, ResultOf, VariableBound, VariablesOf } from './transport/operation.js';
+export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
+export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember } from './results/index.js';
+export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';

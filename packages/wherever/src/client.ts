@@ -1,0 +1,64 @@
+import {
+  apiKeyAuth,
+  buildMethods,
+  createExecutor,
+  ValidationError,
+  type ExecutorOptions,
+  type Validators,
+} from '@sdk/core';
+import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
+import { operations, type WhereverMethods } from './generated/operations.js';
+
+export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
+  /** Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents. */
+  apiKey: string;
+  /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
+  endpoint?: string;
+}
+
+export type WhereverClient = WhereverMethods;
+
+const BATCH_CHANGES = [
+  'statusid',
+  'custom_field_1',
+  'monthly_data_limit',
+  'monthly_sms_mo_limit',
+  'monthly_sms_mt_limit',
+  'monthly_voice_mo_limit',
+  'end_customer_label',
+  'imei_lock',
+] as const;
+
+/** The seed's rules for startBatchJob that the schema cannot express. */
+const validators: Validators = {
+  StartBatchJob(variables, emit) {
+    const params = variables.params as Record<string, unknown> | undefined;
+    if (!params || typeof params !== 'object') {
+      throw new ValidationError('StartBatchJob: params is required', { operationName: 'StartBatchJob', field: 'variables.params' });
+    }
+    if (!BATCH_CHANGES.some((key) => params[key] !== undefined && params[key] !== null)) {
+      throw new ValidationError(`StartBatchJob: params must contain at least one change (${BATCH_CHANGES.join(', ')})`, { operationName: 'StartBatchJob', field: 'variables.params' });
+    }
+    const include = params.includeIccIds;
+    if (Array.isArray(include) && include.length > 0 && (params.simFilter || (Array.isArray(params.excludeIccIds) && params.excludeIccIds.length > 0))) {
+      emit?.({ type: 'warning', operationName: 'StartBatchJob', message: 'includeIccIds is given, so the API ignores simFilter and excludeIccIds' });
+    }
+  },
+};
+
+/**
+ * Creates a client for the wherever SIM API.
+ *
+ * ```ts
+ * const wherever = createWhereverClient({ apiKey: process.env.WHEREVER_API_KEY! });
+ * for await (const sim of wherever.listSims.all({ order: { iccid: 'asc' } })) console.log(sim.iccid);
+ * ```
+ */
+export function createWhereverClient(options: WhereverClientOptions): WhereverClient {
+  if (!options || typeof options !== 'object') {
+    throw new ValidationError('createWhereverClient needs an options object with at least { apiKey }', { field: 'options' });
+  }
+  const { apiKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, ...rest } = options;
+  const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
+  return buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
+}

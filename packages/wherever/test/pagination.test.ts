@@ -1,0 +1,123 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PaginationError, ValidationError, createWhereverClient } from '@sdk/wherever';
+import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function setup(options: Parameters<typeof createWhereverMock>[0] = {}) {
+  const api = createWhereverMock(options);
+  server.use(...api.handlers);
+  const wherever = createWhereverClient({ apiKey: api.apiKey, retry: { baseDelayMs: 1 } });
+  return { api, wherever };
+}
+
+describe('nextToken pagination (listSims)', () => {
+  it('follows the seed walkthrough: 9 SIMs by iccid, limit 5 → two requests, the second with the first token, then null', async () => {
+    const iccids = Array.from({ length: 9 }, (_, i) => `98765432000123456${String(i + 1).padStart(2, '0')}`);
+    const { api, wherever } = setup({ sims: [...iccids].reverse().map((iccid) => ({ iccid })) });
+
+    const pages = [];
+    for await (const page of wherever.listSims.pages({ order: { iccid: 'asc' }, limit: 5 })) pages.push(page);
+
+    const sent = api.requestsOf('ListSims').map((r) => r.variables);
+    expect(sent).toEqual([
+      { order: { iccid: 'asc' }, limit: 5 },
+      { order: { iccid: 'asc' }, limit: 5, nextToken: 'eyJuZXh0X29mZnNldCI6NX0=' },
+    ]);
+    expect(pages.map((p) => p!.items!.map((s) => s!.iccid))).toEqual([iccids.slice(0, 5), iccids.slice(5)]);
+    expect(pages[0]!.nextToken).toBe('eyJuZXh0X29mZnNldCI6NX0=');
+    expect(pages[1]!.nextToken).toBeNull();
+  });
+
+  it('yields each of 250 SIMs exactly once across pages of 100', async () => {
+    const { api, wherever } = setup({ sims: generateSims(250) });
+    const seen: string[] = [];
+    for await (const sim of wherever.listSims.all()) seen.push(sim.iccid);
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen).size).toBe(250);
+    expect(api.requestsOf('ListSims').map((r) => r.variables.limit)).toEqual([100, 100, 100]);
+  });
+
+  it('honours filter and order the way the API documents them', async () => {
+    const { wherever } = setup({ sims: generateSims(60) });
+    const active = await wherever.listSims.all({ filter: { statusid: { in: [5] } }, order: { monthly_data_volume: 'desc' } }).toArray();
+    expect(active.length).toBeGreaterThan(0);
+    expect(active.every((s) => s.statusid === 5)).toBe(true);
+    const volumes = active.map((s) => s.monthly_data_volume ?? 0);
+    expect(volumes).toEqual([...volumes].sort((a, b) => b - a));
+  });
+
+  it('keeps going through empty pages while a token remains', async () => {
+    const { api, wherever } = setup({ sims: generateSims(3) });
+    let call = 0;
+    api.override('ListSims', () => {
+      call++;
+      if (call === 1) return { data: { listSims: { items: [], nextToken: 'eyJuZXh0X29mZnNldCI6MH0=', totalSims: 3 } } };
+      return undefined; // fall through to the fake: first page of real data, then null token
+    });
+    const all = await wherever.listSims.all({ limit: 5 }).toArray();
+    expect(all).toHaveLength(3);
+    expect(call).toBe(2);
+  });
+
+  it('throws a PaginationError when the API repeats a token', async () => {
+    const { api, wherever } = setup({ sims: generateSims(3) });
+    api.override('ListSims', () => ({ data: { listSims: { items: [], nextToken: 'c2FtZQ==', totalSims: 0 } } }));
+    const seen = [];
+    await expect(async () => {
+      for await (const page of wherever.listSims.pages({ limit: 5 })) seen.push(page);
+    }).rejects.toBeInstanceOf(PaginationError);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('stops fetching when the loop breaks', async () => {
+    const { api, wherever } = setup({ sims: generateSims(500) });
+    for await (const sim of wherever.listSims.all({ limit: 10 })) {
+      if (sim.iccid.endsWith('12')) break;
+    }
+    expect(api.requestsOf('ListSims')).toHaveLength(2);
+  });
+
+  it('can resume from the position of an iterator that failed', async () => {
+    const { api, wherever } = setup({ sims: generateSims(30) });
+    const iterator = wherever.listSims.all({ limit: 10 }, { retry: 0 });
+    const seen: string[] = [];
+    let calls = 0;
+    api.override('ListSims', () => (++calls === 3 ? { status: 500, body: 'boom' } : undefined));
+    await expect(async () => {
+      for await (const sim of iterator) seen.push(sim.iccid);
+    }).rejects.toThrow(/HTTP 500/);
+    expect(seen).toHaveLength(20);
+    for await (const sim of wherever.listSims.all({ limit: 10, ...iterator.position })) seen.push(sim.iccid);
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen).size).toBe(30);
+  });
+
+  it.each([0, 101, 2.5])('rejects limit %s before any request', async (limit) => {
+    const { api, wherever } = setup();
+    await expect(wherever.listSims({ limit })).rejects.toBeInstanceOf(ValidationError);
+    await expect(wherever.listSims({ limit })).rejects.toThrow(/limit/);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('walks every list operation with for await', async () => {
+    const { api, wherever } = setup({
+      sims: generateSims(12),
+      events: Array.from({ length: 12 }, (_, i) => ({ iccid: generateSims(1)[0]!.iccid, type: 'presence', timestampMilliseconds: 1_700_000_000_000 + i })),
+      billingData: Array.from({ length: 14 }, (_, i) => ({ year: 2025, month: (i % 12) + 1, data_volume: i, invoice_amount: i * 1.5, currency: 'EUR' })),
+    });
+    const iccid = generateSims(1)[0]!.iccid;
+    expect(await wherever.listSimEvents.all({ iccid, limit: 5 }).toArray()).toHaveLength(12);
+    expect(await wherever.listBillingData.all({ limit: 5 }).toArray()).toHaveLength(14);
+    expect((await wherever.listEndCustomerLabels.all({ limit: 1 }).toArray()).map((l) => l.name)).toEqual(['Cold Chain', 'Fleet North', 'Fleet South']);
+    for (let i = 0; i < 3; i++) await wherever.startBatchJob({ params: { custom_field_1: `batch-${i}`, includeIccIds: [iccid] } });
+    expect(await wherever.listBatchJobs.all({ limit: 2 }).toArray()).toHaveLength(3);
+    const details = await wherever.listBatchJobDetails.all({ batchJobId: 1, limit: 1 }).toArray();
+    expect(details.map((d) => d.iccid)).toEqual([iccid]);
+    expect(api.requestsOf('ListSimEvents')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,277 @@
+// @ts-check
+/**
+ * graphql-codegen plugin: emits, per operation, a precompiled OperationDescriptor (minified document,
+ * pre-serialized body prefix, result path, union error members, pagination strategy, input bounds)
+ * and the typed method tree of the client. Runs at build time so no request ever parses or prints.
+ *
+ * Config (per vendor, from codegen.ts):
+ *   typesImport      module with typescript-operations output, e.g. './graphql.js'
+ *   namespaceSuffix  object types that are namespaces (descended into), default 'Namespace'
+ *   pageSize         default page size of paginated operations
+ *   maxPageSize      documented maximum page size (checked before sending)
+ *   minPageSize      documented minimum page size (default 1)
+ *   itemsField       { OperationName: 'simList' } where a page's items are not in `items`
+ *   bounds           { OperationName: [{ name: 'params.includeIccIds', maxItems: 1000 }] }
+ *   clientInterface  name of the emitted method-tree interface, e.g. 'WhereverMethods'
+ */
+const {
+  Kind,
+  print,
+  stripIgnoredCharacters,
+  getNamedType,
+  isObjectType,
+  isUnionType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  isEnumType,
+} = require('graphql');
+
+const pascal = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+const KIND_SUFFIX = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
+
+function rootType(schema, operation) {
+  return operation === 'query' ? schema.getQueryType() : operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+}
+
+function collectFragments(documents) {
+  const map = new Map();
+  for (const file of documents) {
+    for (const def of file.document?.definitions ?? []) if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
+  }
+  return map;
+}
+
+function usedFragments(node, fragments, out = new Set()) {
+  const visit = (n) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    if (n.kind === Kind.FRAGMENT_SPREAD && !out.has(n.name.value)) {
+      out.add(n.name.value);
+      visit(fragments.get(n.name.value));
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') visit(v);
+  };
+  visit(node);
+  return out;
+}
+
+function onlyFields(selectionSet) {
+  return (selectionSet?.selections ?? []).filter((s) => s.kind === Kind.FIELD && s.name.value !== '__typename');
+}
+
+/** Variable bound to an argument: `limit: $limit` -> 'limit'; in an object value: `pagination: { offset: $o }`. */
+function argVariable(field, argName, objectField) {
+  const arg = field.arguments?.find((a) => a.name.value === argName);
+  if (!arg) return undefined;
+  if (!objectField) return arg.value.kind === Kind.VARIABLE ? arg.value.name.value : undefined;
+  if (arg.value.kind !== Kind.OBJECT) return undefined;
+  const f = arg.value.fields.find((x) => x.name.value === objectField);
+  return f && f.value.kind === Kind.VARIABLE ? f.value.name.value : undefined;
+}
+
+function tsScalar(type) {
+  const named = getNamedType(type);
+  let ts = 'unknown';
+  if (isScalarType(named)) ts = { String: 'string', ID: 'string', Int: 'number', Float: 'number', Boolean: 'boolean', Long: 'number' }[named.name] ?? 'string';
+  else if (isEnumType(named)) ts = named.getValues().map((v) => JSON.stringify(v.value)).join(' | ');
+  else return undefined;
+  return isListType(isNonNullType(type) ? type.ofType : type) ? `Array<${ts}>` : ts;
+}
+
+module.exports = {
+  plugin(schema, documents, config) {
+    const suffix = config.namespaceSuffix ?? 'Namespace';
+    const fragments = collectFragments(documents);
+    const typesImport = config.typesImport ?? './graphql.js';
+    const clientInterface = config.clientInterface ?? 'ClientMethods';
+    const out = [];
+    const typeImports = new Set();
+    const entries = [];
+    // Error members: union members that carry `errorCode` (the seed's convention for error types).
+    const errorTypes = new Map();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isUnionType(type)) continue;
+      for (const member of type.getTypes()) if (member.getFields().errorCode) errorTypes.set(member.name, member);
+    }
+
+    const operations = documents
+      .flatMap((file) => file.document?.definitions ?? [])
+      .filter((d) => d.kind === Kind.OPERATION_DEFINITION)
+      .sort((a, b) => a.name.value.localeCompare(b.name.value));
+
+    for (const op of operations) {
+      const name = op.name?.value;
+      if (!name) throw new Error('every operation must be named');
+      const typeName = name + KIND_SUFFIX[op.operation];
+      typeImports.add(typeName).add(`${typeName}Variables`);
+      // Walk down through namespace fields to the operation's field.
+      let parent = rootType(schema, op.operation);
+      let fields = onlyFields(op.selectionSet);
+      const path = [];
+      let field, schemaField;
+      for (;;) {
+        if (fields.length !== 1) throw new Error(`${name}: select exactly one field per level (found ${fields.length})`);
+        field = fields[0];
+        schemaField = parent.getFields()[field.name.value];
+        path.push(field.alias?.value ?? field.name.value);
+        const named = getNamedType(schemaField.type);
+        if (isObjectType(named) && named.name.endsWith(suffix) && field.arguments.length === 0) {
+          parent = named;
+          fields = onlyFields(field.selectionSet);
+          continue;
+        }
+        break;
+      }
+      const resultType = getNamedType(schemaField.type);
+      const errorTypenames = isUnionType(resultType) ? resultType.getTypes().filter((t) => errorTypes.has(t.name)).map((t) => t.name) : [];
+      // Where the success data lives (for a union: the first non-error member).
+      const success = isUnionType(resultType) ? resultType.getTypes().find((t) => !errorTypes.has(t.name)) : resultType;
+      const successFields = success && isObjectType(success) ? success.getFields() : {};
+
+      // Pagination: detected from the arguments the operation binds and the shape of the result.
+      let pagination;
+      const maxPage = config.maxPageSize;
+      const sizeBound = (v) => (v ? [{ name: v, min: config.minPageSize ?? 1, ...(maxPage ? { max: maxPage } : {}) }] : []);
+      let bounds = [...(config.bounds?.[name] ?? [])];
+      const tokenVar = argVariable(field, 'nextToken');
+      const afterVar = argVariable(field, 'after');
+      const offsetVar = argVariable(field, 'offset') ?? argVariable(field, 'pagination', 'offset');
+      const limitVar = argVariable(field, 'limit') ?? argVariable(field, 'pagination', 'limit');
+      const pageSize = config.pageSize ?? maxPage;
+      if (tokenVar && successFields.nextToken) {
+        const items = config.itemsField?.[name] ?? 'items';
+        if (!successFields[items]) throw new Error(`${name}: nextToken page without a '${items}' field (set itemsField)`);
+        pagination = { style: 'nextToken', items, next: 'nextToken', tokenVar, limitVar, ...(pageSize ? { pageSize } : {}) };
+        bounds.push(...sizeBound(limitVar));
+      } else if (afterVar && successFields.edges && successFields.pageInfo) {
+        const firstVar = argVariable(field, 'first');
+        pagination = { style: 'cursor', afterVar, firstVar, ...(pageSize ? { pageSize } : {}) };
+        bounds.push(...sizeBound(firstVar));
+      } else if (offsetVar && limitVar) {
+        const list = isListType(isNonNullType(schemaField.type) ? schemaField.type.ofType : schemaField.type);
+        const items = list ? '' : (config.itemsField?.[name] ?? 'items');
+        pagination = { style: 'offset', items, ...(successFields.count ? { count: 'count' } : {}), offsetVar, limitVar, ...(pageSize ? { pageSize } : {}) };
+        bounds.push(...sizeBound(limitVar));
+      } else if (limitVar) {
+        bounds.push(...sizeBound(limitVar));
+      }
+
+      const used = usedFragments(op, fragments);
+      const document = stripIgnoredCharacters(
+        [print(op), ...[...used].sort().map((f) => print(fragments.get(f)))].join('\n'),
+      );
+      const bodyPrefix = `${JSON.stringify({ operationName: name, query: document }).slice(0, -1)},"variables":`;
+
+      // Result type: the data at `path`, stepping through nullable namespaces.
+      let resultTs = typeName;
+      for (const key of path) resultTs = `NonNullable<${resultTs}>[${JSON.stringify(key)}]`;
+      const rawTs = resultTs;
+      const errorsTs = errorTypenames.map((t) => JSON.stringify(t)).join(' | ');
+      if (errorTypenames.length) resultTs = `Exclude<${rawTs}, { __typename: ${errorsTs} }>`;
+
+      const descriptor = {
+        name,
+        kind: op.operation,
+        document,
+        bodyPrefix,
+        path,
+        ...(errorTypenames.length ? { errorTypenames } : {}),
+        ...(pagination ? { pagination } : {}),
+        ...(bounds.length ? { bounds } : {}),
+      };
+      const vars = `${typeName}Variables`;
+      out.push(
+        `/** \`${op.operation} ${name}\` → \`${path.join('.')}\` */`,
+        `export const ${name}: OperationDescriptor<${typeName}, ${vars}, ${resultTs}> = ${JSON.stringify(descriptor)};`,
+        '',
+      );
+
+      let methodTs;
+      if (op.operation === 'subscription') {
+        methodTs = null; // subscriptions are served by the realtime client, not the HTTP method tree
+      } else if (pagination) {
+        const pageKeys = pagination.style === 'cursor' ? [pagination.afterVar, pagination.firstVar] : pagination.style === 'offset' ? [pagination.offsetVar, pagination.limitVar] : [pagination.tokenVar, pagination.limitVar];
+        const pageVars = `PageVariables<${vars}, ${pageKeys.filter(Boolean).map((k) => JSON.stringify(k)).join(' | ')}>`;
+        const page = `NonNullable<${resultTs}>`;
+        const item =
+          pagination.style === 'cursor'
+            ? `NonNullable<NonNullable<NonNullable<${page}['edges']>[number]>['node']>`
+            : pagination.items === ''
+              ? `NonNullable<${page}[number]>`
+              : `NonNullable<NonNullable<${page}[${JSON.stringify(pagination.items)}]>[number]>`;
+        methodTs = `PaginatedMethod<${vars}, ${resultTs}, ${item}, ${pageVars}>`;
+        if (errorTypenames.length) methodTs += ` & UnionMethod<${vars}, ${resultTs}, ${rawTs}>`;
+      } else if (errorTypenames.length) {
+        methodTs = `UnionMethod<${vars}, ${resultTs}, ${rawTs}>`;
+      } else {
+        methodTs = `OperationMethod<${vars}, ${resultTs}>`;
+      }
+      entries.push({ name, path, methodTs, kind: op.operation });
+    }
+
+    // Method tree type: a path prefix that is itself an operation becomes `Method & { children }`.
+    const tree = {};
+    for (const e of entries.filter((x) => x.methodTs)) {
+      let node = tree;
+      for (const key of e.path.slice(0, -1)) node = (node[key] ??= { children: {} }).children;
+      const leaf = e.path[e.path.length - 1];
+      (node[leaf] ??= { children: {} }).method = e;
+    }
+    const render = (node, indent) => {
+      const lines = [];
+      for (const [key, value] of Object.entries(node).sort(([a], [b]) => a.localeCompare(b))) {
+        const hasChildren = Object.keys(value.children).length > 0;
+        const children = hasChildren ? `{\n${render(value.children, indent + '  ')}\n${indent}}` : '';
+        const type = value.method ? (hasChildren ? `${value.method.methodTs} & ${children}` : value.method.methodTs) : children;
+        if (value.method) lines.push(`${indent}/** Runs \`${value.method.name}\`. */`);
+        lines.push(`${indent}readonly ${key}: ${type};`);
+      }
+      return lines.join('\n');
+    };
+
+    const errorMembers = [...errorTypes.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const errorMemberTs = errorMembers.map((t) => {
+      const fields = Object.values(t.getFields())
+        .map((f) => [f.name, tsScalar(f.type)])
+        .filter(([, ts]) => ts)
+        .map(([n, ts]) => `${n}?: ${ts} | null;`)
+        .join(' ');
+      return `  ${t.name}: { __typename: ${JSON.stringify(t.name)}; ${fields} };`;
+    });
+
+    const header = [
+      '/* eslint-disable */',
+      '// Generated by tools/codegen/operations-table.cjs from the schema and operations/. Do not edit: run `pnpm codegen`.',
+      "import type { OperationDescriptor, OperationMethod, PaginatedMethod, PageVariables, UnionMethod } from '@sdk/core';",
+      `import type { ${[...typeImports].sort().join(', ')} } from '${typesImport}';`,
+      '',
+    ];
+    const footer = [
+      '/** Every query and mutation, for the client to build its methods from. */',
+      `export const operations = [${entries.filter((e) => e.kind !== 'subscription').map((e) => e.name).join(', ')}] as const;`,
+      '',
+      `/** Every subscription. */`,
+      `export const subscriptions = [${entries.filter((e) => e.kind === 'subscription').map((e) => e.name).join(', ')}] as const;`,
+      '',
+      '/** Data and variable types per operation name (used by the testing fakes to type overrides). */',
+      `export interface OperationTypes {`,
+      ...entries.map((e) => `  ${e.name}: { data: ${e.name}${KIND_SUFFIX[e.kind]}; variables: ${e.name}${KIND_SUFFIX[e.kind]}Variables };`),
+      '}',
+      '',
+      '/** Typenames of the error members of result unions (they carry `errorCode`), from the SDL. */',
+      `export const API_ERROR_TYPENAMES = ${JSON.stringify(errorMembers.map((t) => t.name))} as const;`,
+      'export type ApiErrorTypename = (typeof API_ERROR_TYPENAMES)[number];',
+      '',
+      '/** The scalar fields each error member may carry (what is selected depends on the operation). */',
+      `export interface ApiErrorMembers {${errorMemberTs.length ? `\n${errorMemberTs.join('\n')}\n` : ''}}`,
+      '',
+      `/** The client's typed methods, one per operation, at the operation's data path. */`,
+      `export interface ${clientInterface} {`,
+      render(tree, '  '),
+      '}',
+      '',
+    ];
+    return [...header, ...out, ...footer].join('\n');
+  },
+};
