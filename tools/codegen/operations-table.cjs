@@ -27,7 +27,6 @@ const {
   isEnumType,
 } = require('graphql');
 
-const pascal = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const KIND_SUFFIX = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
 
 function rootType(schema, operation) {
