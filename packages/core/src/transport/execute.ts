@@ -109,6 +109,8 @@ interface Failure {
   unauthorized?: boolean;
   serverDelayMs?: number | undefined;
   status?: number | undefined;
+  /** The raw union member, for the non-throwing form. */
+  member?: unknown;
 }
 
 export interface Executor {
@@ -156,6 +158,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return redact(text, auth.secrets());
   }
 
+  /** Scrubbed deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
+  function scrubJson<T>(value: T): T {
+    const secrets = auth.secrets();
+    if (value === undefined || secrets.length === 0) return value;
+    return JSON.parse(redact(JSON.stringify(value), secrets)) as T;
+  }
+
   function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): { ok: true; data: unknown } | Failure {
     const requestId = requestIdOf(res.headers);
     const ctx = { operationName: op.name, requestId, attempts };
@@ -169,14 +178,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
     if (status === 429 || (errors && errorSays(errors, THROTTLED, ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']))) {
       const error = errors
-        ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors, data: body?.data, status })
+        ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
         : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });
       return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (status < 200 || status >= 300) {
       const text = res.text ?? JSON.stringify(res.json ?? '');
       const error = errors
-        ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors, data: body?.data, status })
+        ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
         : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(text) });
       const transient = status === 408 || status >= 500;
       // 503 with Retry-After is the server explicitly asking us to come back: safe to retry.
@@ -188,7 +197,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       return { error, retry: 'never', status };
     }
     if (errors) {
-      const error = new GraphQLResponseError(`${op.name} returned GraphQL errors: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors, data: body.data, status });
+      const error = new GraphQLResponseError(`${op.name} returned GraphQL errors: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body.data), status });
       return { error, retry: 'never', status };
     }
     if (body.data === null || body.data === undefined || typeof body.data !== 'object') {
@@ -200,13 +209,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
       value = (value as Record<string, unknown>)[key];
     }
     if (value === undefined) {
-      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: body.data, status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body.data), status }), retry: 'never', status };
     }
     const typename = op.errorTypenames && value !== null ? (value as { __typename?: string }).__typename : undefined;
     if (typename !== undefined && op.errorTypenames!.includes(typename)) {
       const kind = retryableResults[typename];
-      const error = new ApiError(value as { __typename: string }, ctx);
-      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, ...(mode === 'union' ? { member: value } : {}) } as Failure;
+      // The member's text comes from the server and may echo what we sent: scrub it like any error text.
+      const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
+      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value };
       if (mode === 'throw') return { error, retry: 'never', status };
     }
     return { ok: true, data: value };
@@ -300,7 +310,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (!allowed || retries >= retry.maxRetries || !fitsDeadline) {
         failure.error.attempts = attempt;
         if (mode === 'union' && failure.error instanceof ApiError) {
-          return { data: failure.error.result as T, response: { status: res!.status, headers: res!.headers, requestId: failure.error.requestId, attempts: attempt, durationMs: Date.now() - started } };
+          return { data: (failure.member ?? failure.error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: failure.error.requestId, attempts: attempt, durationMs: Date.now() - started } };
         }
         emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error: failure.error });
         throw failure.error;

@@ -1,0 +1,143 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { AbortError, AuthError, TokenManager, apiKeyAuth, tokenAuth, ValidationError, type TokenEvent, type TokenSet } from '@sdk/core';
+
+function clock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+function manager(options: { now: () => number; ttlMs?: number; refreshTtlMs?: number; refuseRefresh?: boolean; loginDelayMs?: number }) {
+  const calls = { login: 0, refresh: 0 };
+  const events: TokenEvent[] = [];
+  const persisted: TokenSet[] = [];
+  const ttl = options.ttlMs ?? 60_000;
+  const tm = new TokenManager({
+    now: options.now,
+    skewMs: 5_000,
+    async login() {
+      calls.login++;
+      if (options.loginDelayMs) await new Promise((r) => setTimeout(r, options.loginDelayMs));
+      return { accessToken: `access-L${calls.login}`, expiresAt: options.now() + ttl, refreshToken: `refresh-L${calls.login}`, refreshExpiresAt: options.now() + (options.refreshTtlMs ?? 600_000) };
+    },
+    async refresh(refreshToken) {
+      calls.refresh++;
+      if (options.refuseRefresh) throw new AuthError('refresh refused', { status: 400 });
+      return { accessToken: `access-R${calls.refresh}-${refreshToken}`, expiresAt: options.now() + ttl };
+    },
+    onEvent: (e) => events.push(e),
+    onTokens: (t) => void persisted.push(t),
+  });
+  return { tm, calls, events, persisted };
+}
+
+describe('TokenManager', () => {
+  it('logs in lazily, once, and reuses the token until shortly before expiry', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now });
+    expect(calls.login).toBe(0);
+    expect(await tm.getAccessToken()).toBe('access-L1');
+    c.advance(50_000);
+    expect(await tm.getAccessToken()).toBe('access-L1');
+    c.advance(6_000); // inside the 5 s skew window
+    expect(await tm.getAccessToken()).toBe('access-R1-refresh-L1');
+    expect(calls).toEqual({ login: 1, refresh: 1 });
+  });
+
+  it('shares one renewal among 50 concurrent callers', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now, loginDelayMs: 20 });
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => tm.getAccessToken()));
+    expect(new Set(tokens)).toEqual(new Set(['access-L1']));
+    c.advance(60_000);
+    const refreshed = await Promise.all(Array.from({ length: 50 }, () => tm.getAccessToken()));
+    expect(new Set(refreshed).size).toBe(1);
+    expect(calls).toEqual({ login: 1, refresh: 1 });
+  });
+
+  it('falls back to a full login when the refresh token expired', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now, refreshTtlMs: 30_000 });
+    await tm.getAccessToken();
+    c.advance(61_000);
+    expect(await tm.getAccessToken()).toBe('access-L2');
+    expect(calls).toEqual({ login: 2, refresh: 0 });
+  });
+
+  it('falls back to a full login when refresh is refused, and says so', async () => {
+    const c = clock();
+    const { tm, calls, events } = manager({ now: c.now, refuseRefresh: true });
+    await tm.getAccessToken();
+    c.advance(61_000);
+    expect(await tm.getAccessToken()).toBe('access-L2');
+    expect(calls).toEqual({ login: 2, refresh: 1 });
+    expect(events.map((e) => `${e.action}:${e.ok}${e.fallback ? ':fallback' : ''}`)).toEqual(['login:true', 'refresh:false', 'login:true:fallback']);
+  });
+
+  it('invalidate() renews once for concurrent callers that saw the same refused token', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now });
+    const token = await tm.getAccessToken();
+    const results = await Promise.all(Array.from({ length: 10 }, () => tm.invalidate(token)));
+    expect(results.every(Boolean)).toBe(true);
+    expect(calls.refresh).toBe(1);
+    expect(await tm.getAccessToken()).not.toBe(token);
+  });
+
+  it('restores persisted tokens and reports new ones', async () => {
+    const c = clock();
+    const first = manager({ now: c.now });
+    await first.tm.getAccessToken();
+    expect(first.persisted).toHaveLength(1);
+    const restored = new TokenManager({ now: c.now, initialTokens: first.persisted[0], login: async () => ({ accessToken: 'never', expiresAt: c.now() + 1 }) });
+    expect(await restored.getAccessToken()).toBe('access-L1');
+  });
+
+  it('a waiting caller can abort without cancelling the shared login', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now, loginDelayMs: 50 });
+    const aborted = tm.getAccessToken(AbortSignal.timeout(5));
+    const other = tm.getAccessToken();
+    await expect(aborted).rejects.toBeInstanceOf(AbortError);
+    expect(await other).toBe('access-L1');
+    expect(calls.login).toBe(1);
+  });
+
+  it('wraps a login that fails unexpectedly in AuthError, and rejects unusable tokens', async () => {
+    const tm = new TokenManager({ login: async () => Promise.reject(new TypeError('boom')) });
+    await expect(tm.getAccessToken()).rejects.toBeInstanceOf(AuthError);
+    const empty = new TokenManager({ login: async () => ({ accessToken: '', expiresAt: Date.now() + 1000 }) });
+    await expect(empty.getAccessToken()).rejects.toThrow(/no usable access token/);
+  });
+
+  it('keeps tokens out of util.inspect and JSON.stringify', async () => {
+    const c = clock();
+    const { tm } = manager({ now: c.now });
+    await tm.getAccessToken();
+    for (const text of [inspect(tm, { depth: 10, showHidden: true }), JSON.stringify(tm)]) {
+      expect(text).not.toContain('access-L1');
+      expect(text).not.toContain('refresh-L1');
+    }
+  });
+});
+
+describe('auth strategies', () => {
+  it('apiKeyAuth sends the raw key and refuses an empty one', () => {
+    expect(apiKeyAuth('k-123').headers({})).toEqual({ authorization: 'k-123' });
+    expect(apiKeyAuth('k-123', { header: 'X-Api-Key', prefix: 'Key ' }).headers({})).toEqual({ 'x-api-key': 'Key k-123' });
+    expect(() => apiKeyAuth('')).toThrow(ValidationError);
+    expect(() => apiKeyAuth(undefined as never)).toThrow(/apiKey is required/);
+  });
+
+  it('tokenAuth adds the scheme and turns a refusal into one renewal', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now });
+    const bearer = tokenAuth(tm);
+    const sent = await bearer.headers({});
+    expect(sent).toEqual({ authorization: 'Bearer access-L1' });
+    expect(await bearer.onUnauthorized!(sent, {})).toBe(true);
+    expect(calls.refresh).toBe(1);
+    expect(await tokenAuth(tm, { scheme: '' }).headers({})).toEqual({ authorization: 'access-R1-refresh-L1' });
+    expect(tokenAuth(tm, { secrets: ['pw'] }).secrets()).toEqual(['pw', 'access-R1-refresh-L1', 'refresh-L1']);
+  });
+});
