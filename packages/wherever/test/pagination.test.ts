@@ -67,7 +67,7 @@ describe('nextToken pagination (listSims)', () => {
   it('throws a PaginationError when the API repeats a token', async () => {
     const { api, wherever } = setup({ sims: generateSims(3) });
     api.override('ListSims', () => ({ data: { listSims: { items: [], nextToken: 'c2FtZQ==', totalSims: 0 } } }));
-    const seen = [];
+    const seen: unknown[] = [];
     await expect(async () => {
       for await (const page of wherever.listSims.pages({ limit: 5 })) seen.push(page);
     }).rejects.toBeInstanceOf(PaginationError);

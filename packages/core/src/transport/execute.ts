@@ -14,7 +14,8 @@ import {
 import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import type { OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
-import { fetchTransport, type FetchLike, type Transport, type TransportResponse } from './transport.js';
+import { httpTransport } from './http-transport.js';
+import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { validateVariables } from './validate.js';
 
 export interface ExecutorOptions {
@@ -22,7 +23,7 @@ export interface ExecutorOptions {
   auth: AuthStrategy;
   /** Replace the HTTP layer (e.g. `graphqlRequestTransport` from `@sdk/core/graphql-request`). */
   transport?: Transport | undefined;
-  /** Custom fetch for the default transport (proxies, instrumentation). */
+  /** Send requests with this fetch instead of node:http (instrumented fetch, tests stubbing fetch). */
   fetch?: FetchLike | undefined;
   /** Extra headers on every request. */
   headers?: Record<string, string> | undefined;
@@ -59,7 +60,7 @@ export interface CallOptions {
 
 export interface ResponseMeta {
   status: number;
-  headers: Headers;
+  headers: HeadersLike;
   requestId: string | undefined;
   attempts: number;
   durationMs: number;
@@ -77,7 +78,7 @@ const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-i
 const UNAUTHORIZED = /unauthori[sz]ed|not authori[sz]ed|token (has )?expired|invalid (access )?token|unauthenticated/i;
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
 
-function requestIdOf(headers: Headers | undefined): string | undefined {
+function requestIdOf(headers: HeadersLike | undefined): string | undefined {
   if (!headers) return undefined;
   for (const name of REQUEST_ID_HEADERS) {
     const value = headers.get(name);
@@ -86,7 +87,7 @@ function requestIdOf(headers: Headers | undefined): string | undefined {
   return undefined;
 }
 
-function headersToObject(headers: Headers): Record<string, string> {
+function headersToObject(headers: HeadersLike): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, key) => {
     out[key] = value;
@@ -126,7 +127,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
     throw new ValidationError(`endpoint must be an http(s) URL, got ${JSON.stringify(String(endpoint))}`, { field: 'endpoint' });
   }
-  const transport = options.transport ?? fetchTransport(options.fetch);
+  const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);

@@ -1,4 +1,5 @@
 import { AbortError } from '../errors/index.js';
+import type { HeadersLike } from './transport.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. 0 disables retrying. Default 2. */
@@ -41,7 +42,7 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
  * Server-requested delay in ms from `retry-after-ms`, or `Retry-After` as seconds or an HTTP date.
  * Returns undefined when absent or unparseable.
  */
-export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: Pick<HeadersLike, 'get'> | undefined, now: number = Date.now()): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '') {

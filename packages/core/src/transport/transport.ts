@@ -11,9 +11,16 @@ export interface TransportRequest {
   variables: Record<string, unknown>;
 }
 
+/** Read access to response headers: a WHATWG `Headers` satisfies it. */
+export interface HeadersLike {
+  get(name: string): string | null;
+  has(name: string): boolean;
+  forEach(callback: (value: string, key: string) => void): void;
+}
+
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  headers: HeadersLike;
   /** The parsed JSON body; `undefined` when the body was not JSON (then `text` holds it). */
   json: unknown;
   text?: string;
@@ -28,9 +35,8 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * The default transport: one `fetch` POST of the pre-serialized body. It is the fastest path we
- * measured (see bench/RESULTS.md) and msw intercepts it, so users' tests work unchanged.
- * `fetch` is looked up per call when not given, so msw and other patches of globalThis.fetch apply.
+ * A transport over `fetch` (yours, or the global one looked up per call so patches of
+ * globalThis.fetch apply). Used when a client is given `fetch`; the default is httpTransport.
  */
 export function fetchTransport(fetchImpl?: FetchLike): Transport {
   return async ({ url, body, headers, signal }) => {

@@ -1,0 +1,48 @@
+// 1. Per-call overhead: client CPU µs per request and requests/s, ours vs raw fetch of a pre-serialized
+// body (baseline) vs graphql-request used plainly, sequential and 16 in flight.
+import { GraphQLClient } from 'graphql-request';
+import { createWhereverClient } from '@sdk/wherever';
+import { QUICK, cpuPerOp, fmt, interleaved, startServer, table } from '../lib.mjs';
+
+export async function overhead() {
+  const server = await startServer({ PAGES: '1000' });
+  const cases = [];
+  {
+    const wherever = createWhereverClient({ apiKey: 'bench-key', endpoint: server.url });
+    const viaFetch = createWhereverClient({ apiKey: 'bench-key', endpoint: server.url, fetch: globalThis.fetch });
+    const op = wherever.listSims.operation;
+    const variables = { limit: 100 };
+    const body = op.bodyPrefix + JSON.stringify(variables) + '}';
+    const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'bench-key' };
+    const gql = new GraphQLClient(server.url, { headers: { authorization: 'bench-key' } });
+    cases.push({
+      name: 'listSims (100-SIM page)',
+      run: {
+        'raw fetch': async () => (await fetch(server.url, { method: 'POST', headers, body })).json(),
+        '@sdk client': () => wherever.listSims(variables),
+        '@sdk client, fetch transport': () => viaFetch.listSims(variables),
+        'graphql-request': () => gql.request(op.document, variables),
+      },
+    });
+  }
+  const count = QUICK ? 30 : 400;
+  const rounds = QUICK ? 2 : 15;
+  const rows = [];
+  for (const c of cases) {
+    for (const inFlight of [1, 16]) {
+      for (const fn of Object.values(c.run)) await cpuPerOp(fn, QUICK ? 20 : 300, inFlight); // warm up
+      const perSec = {};
+      const result = await interleaved(Object.keys(c.run), 'raw fetch', rounds, async (name) => {
+        const r = await cpuPerOp(c.run[name], count, inFlight);
+        (perSec[name] ??= []).push(r.perSec);
+        return r.cpuUs;
+      });
+      for (const [name, r] of Object.entries(result)) {
+        const rps = perSec[name].sort((a, b) => a - b)[perSec[name].length >> 1];
+        rows.push({ operation: c.name, 'in flight': inFlight, client: name, 'CPU µs/req': fmt(r.value, 1), 'req/s': Math.round(rps), 'CPU ratio (median)': fmt(r.ratio), 'min–max': `${fmt(r.min)}–${fmt(r.max)}` });
+      }
+    }
+  }
+  server.close();
+  table(`1. Per-call overhead: client CPU per request vs raw fetch (${rounds} interleaved rounds of ${count} requests; target ≤ 1.05×)`, rows);
+}

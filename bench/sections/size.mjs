@@ -1,0 +1,36 @@
+// 6. Size: esbuild-bundled (minified, gzip) size of a small consumer of each vendor's main entry.
+// Deterministic, so the budgets are enforced (also in CI); the /testing entry, msw and graphql must stay out.
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fmt, table } from '../lib.mjs';
+
+/** Budgets in KB, gzip. Raise one only with a reason in bench/RESULTS.md. */
+export const BUDGETS = { '@sdk/wherever': 12, '@sdk/totogi': 40, '@sdk/myphone': 12 };
+const consumers = {
+  '@sdk/wherever': "import { createWhereverClient } from '@sdk/wherever'; const c = createWhereverClient({ apiKey: 'k' }); for await (const s of c.listSims.all()) console.log(s.iccid);",
+  '@sdk/totogi': "import { createTotogiClient } from '@sdk/totogi'; console.log(createTotogiClient);",
+  '@sdk/myphone': "import { createMyPhoneClient } from '@sdk/myphone'; console.log(createMyPhoneClient);",
+};
+const FORBIDDEN = [/node_modules\/(\.pnpm\/)?(msw|graphql|graphql-request)[@/]/, /\/testing\//, /src\/generated\/schema/];
+
+export async function size() {
+  const rows = [];
+  let ok = true;
+  for (const [pkg, code] of Object.entries(consumers)) {
+    let result;
+    try {
+      result = await build({ stdin: { contents: code, resolveDir: new URL('..', import.meta.url).pathname, loader: 'js' }, bundle: true, minify: true, platform: 'node', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    } catch {
+      rows.push({ package: pkg, 'min KB': '-', 'gzip KB': '-', budget: BUDGETS[pkg], ok: 'not built' });
+      continue;
+    }
+    const bytes = result.outputFiles[0].contents;
+    const gz = gzipSync(bytes, { level: 9 }).length / 1024;
+    const leaked = Object.keys(result.metafile.inputs).filter((f) => FORBIDDEN.some((re) => re.test(f)));
+    const pass = gz <= BUDGETS[pkg] && leaked.length === 0;
+    ok &&= pass;
+    rows.push({ package: pkg, 'min KB': fmt(bytes.length / 1024, 1), 'gzip KB': fmt(gz, 1), 'budget gzip KB': BUDGETS[pkg], 'testing/msw/graphql pulled in': leaked.length ? leaked.join(' ') : 'no', ok: pass });
+  }
+  table('6. Size: bundled consumer of each main entry (esbuild, minified, gzip)', rows);
+  return ok;
+}
