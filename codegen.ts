@@ -61,6 +61,8 @@ const config: CodegenConfig = {
             scalars: v.scalars,
             strictScalars: true,
             enumType: 'string-literal',
+            // Type names exactly as the operation and schema spell them (GetSGSNTable, not GetSgsnTable), as the operation table expects.
+            namingConvention: 'keep',
             useTypeImports: true,
             skipTypename: false,
             nonOptionalTypename: false,

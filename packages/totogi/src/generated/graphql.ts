@@ -866,13 +866,13 @@ export type RuleSetsInput = {
 };
 
 /** Inferred: input of UpdateSGSNTableInput.sgsnTable; fields from the later schema. Information about the SGSN table. */
-export type SgsnTableInput = {
+export type SGSNTableInput = {
   /** SGSN table rows */
-  rows: Array<SgsnTableItemInput | null | undefined>;
+  rows: Array<SGSNTableItemInput | null | undefined>;
 };
 
 /** Inferred: row input of SGSNTableInput; fields from the later schema. Information about the SGSN table row. */
-export type SgsnTableItemInput = {
+export type SGSNTableItemInput = {
   /** Country code of the telco in ISO3166-alpha-2 format */
   countryCode: string;
   /** SGSN IP range of the telco */
@@ -1119,11 +1119,11 @@ export type UpdateRatingGroupHierarchyInput = {
 };
 
 /** Inferred: argument type of updateSGSNTable; fields from the later schema. Input type of UpdateSGSNTable. */
-export type UpdateSgsnTableInput = {
+export type UpdateSGSNTableInput = {
   /** Service provider ID. */
   providerId: string | number;
   /** The new SGSN table. */
-  sgsnTable: SgsnTableInput;
+  sgsnTable: SGSNTableInput;
 };
 
 /** Inferred: argument type of updateSettings; fields from the later schema. Input type of UpdateSettings. */
@@ -1785,12 +1785,12 @@ export type GetRulesQuery = { getRules: { edges: Array<{ cursor: string, node: {
             | { __typename: 'Rule', providerId: string, id: string, name: string }
            | null } | null> | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null } } | null };
 
-export type GetSgsnTableQueryVariables = Exact<{
+export type GetSGSNTableQueryVariables = Exact<{
   providerId: string | number;
 }>;
 
 
-export type GetSgsnTableQuery = { getSGSNTable:
+export type GetSGSNTableQuery = { getSGSNTable:
     | { __typename: 'InternalServerError', errorCode: string, errorMessage: string | null }
     | { __typename: 'InvalidProviderLifecycleStage', providerLifecycleStage: ProviderLifecycleStage, errorCode: string, errorMessage: string | null }
     | { __typename: 'RateLimitExceeded', providerId: string, retryAfter: string, errorCode: string, errorMessage: string | null }
@@ -2095,12 +2095,12 @@ export type UpdateRatingGroupHierarchyMutation = { updateRatingGroupHierarchy:
     | { __typename: 'UpdateRatingGroupHierarchyPayload', root: { providerId: string, id: number, name: string, perUnitRounding: number | null, minReservation: number | null, maxReservation: number | null, unitType: UnitType, quotaValidityTime: number | null, quotaHoldingTime: number | null, isDefault: boolean, children: Array<{ providerId: string, id: number, name: string, perUnitRounding: number | null, minReservation: number | null, maxReservation: number | null, unitType: UnitType, quotaValidityTime: number | null, quotaHoldingTime: number | null, isDefault: boolean } | null> | null } }
    };
 
-export type UpdateSgsnTableMutationVariables = Exact<{
-  input: UpdateSgsnTableInput;
+export type UpdateSGSNTableMutationVariables = Exact<{
+  input: UpdateSGSNTableInput;
 }>;
 
 
-export type UpdateSgsnTableMutation = { updateSGSNTable:
+export type UpdateSGSNTableMutation = { updateSGSNTable:
     | { __typename: 'InternalServerError', errorCode: string, errorMessage: string | null }
     | { __typename: 'InvalidField', fieldName: string, errorCode: string, errorMessage: string | null }
     | { __typename: 'InvalidProviderLifecycleStage', providerLifecycleStage: ProviderLifecycleStage, errorCode: string, errorMessage: string | null }
@@ -2376,7 +2376,7 @@ export type RuleFieldsFragment = { providerId: string, id: string, name: string,
 
 export type RuleNotFoundFieldsFragment = { providerId: string, ruleId: string, errorCode: string, errorMessage: string | null };
 
-export type SgsnTableFieldsFragment = { rows: Array<{ sgsnIPCIDR: string, countryCode: string } | null> };
+export type SGSNTableFieldsFragment = { rows: Array<{ sgsnIPCIDR: string, countryCode: string } | null> };
 
 export type SaveUserPayloadFieldsFragment = { providerId: string, userId: string, email: string, name: string, roleGroupMemberships: Array<RoleGroup>, phoneNumber: string | null, jobTitle: string | null, profilePicture: { url: string | null, uploadUrl: string | null } | null };
 
@@ -2418,7 +2418,7 @@ export type UpdatePlanServicePayloadFieldsFragment = { planVersion: { providerId
 
 export type UpdateRatingGroupHierarchyPayloadFieldsFragment = { root: { providerId: string, id: number, name: string, perUnitRounding: number | null, minReservation: number | null, maxReservation: number | null, unitType: UnitType, quotaValidityTime: number | null, quotaHoldingTime: number | null, isDefault: boolean, children: Array<{ providerId: string, id: number, name: string, perUnitRounding: number | null, minReservation: number | null, maxReservation: number | null, unitType: UnitType, quotaValidityTime: number | null, quotaHoldingTime: number | null, isDefault: boolean } | null> | null } };
 
-export type UpdateSgsnTablePayloadFieldsFragment = { sgsnTable: { rows: Array<{ sgsnIPCIDR: string, countryCode: string } | null> } };
+export type UpdateSGSNTablePayloadFieldsFragment = { sgsnTable: { rows: Array<{ sgsnIPCIDR: string, countryCode: string } | null> } };
 
 export type UpdateSettingsPayloadFieldsFragment = { settings: { providerId: string, json: string | null } };
 

@@ -1,0 +1,154 @@
+/**
+ * MyPhone login and token refresh (REST, outside the GraphQL schema).
+ *
+ * Documented: `POST {origin}/partner/login` with `{ username, password }` answers
+ * `{ data: { access: { token, expires }, refresh: { token, expires } } }` (ISO dates), and GraphQL
+ * requests carry `Authorization: Bearer <access token>`.
+ * Not documented: how the refresh token is used. We call `POST {origin}/partner/refresh` with
+ * `{ refreshToken }` and expect the login's answer shape; core's TokenManager falls back to a full
+ * login whenever that fails or the refresh token has expired, so a wrong guess costs one extra request.
+ */
+import { AuthError, TokenManager, ValidationError, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { MYPHONE_LOGIN_PATH, MYPHONE_ORIGIN, MYPHONE_REFRESH_PATH } from './constants.js';
+
+export type { TokenSet } from '@sdk/core';
+
+export interface MyPhoneRefreshOptions {
+  /** Path on the origin. Default `/partner/refresh`. */
+  path?: string;
+  /** JSON body for a refresh token. Default `{ refreshToken }`. */
+  body?: (refreshToken: string) => Record<string, unknown>;
+}
+
+export interface MyPhoneAuthOptions {
+  username: string;
+  password: string;
+  /** Default `https://api.myphone.group`. */
+  origin?: string | undefined;
+  /** Default `/partner/login`. */
+  loginPath?: string | undefined;
+  /** Shorthand for `refresh: { path }`. Default `/partner/refresh`. */
+  refreshPath?: string | undefined;
+  /** How to refresh, or `false` to always log in again when the access token expires. */
+  refresh?: false | MyPhoneRefreshOptions | undefined;
+  /** Custom fetch (proxies, instrumentation). Default: the global fetch, looked up per call. */
+  fetch?: FetchLike | undefined;
+  /** Timeout of one login/refresh request. Default 30 s. */
+  timeoutMs?: number | undefined;
+  /** Renew this long before the access token expires. Default 30 s. */
+  skewMs?: number | undefined;
+  /** Tokens saved from an earlier run (see `onTokens`); used until they expire. */
+  initialTokens?: TokenSet | undefined;
+  /** Called with every new token set, e.g. to persist it. */
+  onTokens?: ((tokens: TokenSet) => void | Promise<void>) | undefined;
+  onEvent?: ((event: TokenEvent) => void) | undefined;
+  /** Clock, for tests. */
+  now?: (() => number) | undefined;
+}
+
+interface TokenPair {
+  token?: unknown;
+  expires?: unknown;
+}
+
+/** Why we assume an unknown lifetime: a missing `expires` should not break the client; a 401 renews anyway. */
+const UNKNOWN_EXPIRY_MS = 15 * 60_000;
+
+function joinUrl(origin: string, path: string): string {
+  return `${origin.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function serverMessage(json: unknown, text: string): string | undefined {
+  const body = json as { message?: unknown; error?: unknown; detail?: unknown; errors?: { message?: unknown }[] } | undefined;
+  const candidates = [body?.message, body?.error, body?.detail, Array.isArray(body?.errors) ? body.errors[0]?.message : undefined];
+  const found = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
+  const msg = (found ?? text).trim();
+  return msg === '' ? undefined : msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
+}
+
+/** Parses `{ data: { access, refresh } }` into a core TokenSet. */
+export function parseMyPhoneTokens(json: unknown, now: number): TokenSet | undefined {
+  const data = (json as { data?: { access?: TokenPair; refresh?: TokenPair } } | undefined)?.data;
+  const access = data?.access;
+  if (!access || typeof access.token !== 'string' || access.token === '') return undefined;
+  const expiresAt = typeof access.expires === 'string' ? Date.parse(access.expires) : NaN;
+  const refresh = data.refresh;
+  const refreshToken = refresh && typeof refresh.token === 'string' && refresh.token !== '' ? refresh.token : undefined;
+  const refreshExpiresAt = refreshToken && typeof refresh!.expires === 'string' ? Date.parse(refresh!.expires) : NaN;
+  return {
+    accessToken: access.token,
+    expiresAt: Number.isFinite(expiresAt) ? expiresAt : now + UNKNOWN_EXPIRY_MS,
+    refreshToken,
+    refreshExpiresAt: Number.isFinite(refreshExpiresAt) ? refreshExpiresAt : undefined,
+  };
+}
+
+async function requestTokens(
+  kind: 'login' | 'refresh',
+  url: string,
+  body: Record<string, unknown>,
+  secrets: readonly string[],
+  options: Pick<MyPhoneAuthOptions, 'fetch' | 'timeoutMs' | 'now'>,
+  signal: AbortSignal | undefined,
+): Promise<TokenSet> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike);
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    text = await res.text();
+  } catch (err) {
+    if (timeout.aborted) throw new AuthError(`MyPhone ${kind} timed out after ${timeoutMs} ms (${url})`, { endpoint: url });
+    // The cause is a network error (it never holds the request body, so no credentials).
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AuthError(`MyPhone ${kind} could not reach ${url}: ${reason}`, { endpoint: url, cause: err });
+  }
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.status < 200 || res.status >= 300) {
+    let detail = serverMessage(json, text);
+    // Never echo a server message that quotes a credential back.
+    if (detail !== undefined && secrets.some((s) => s !== '' && detail!.includes(s))) detail = undefined;
+    throw new AuthError(`MyPhone ${kind} failed: HTTP ${res.status} from ${url}${detail ? ` (${detail})` : ''}`, { status: res.status, endpoint: url });
+  }
+  const tokens = parseMyPhoneTokens(json, (options.now ?? Date.now)());
+  if (!tokens) throw new AuthError(`MyPhone ${kind} response from ${url} has no data.access.token`, { status: res.status, endpoint: url });
+  return tokens;
+}
+
+/**
+ * A core TokenManager that logs in to MyPhone lazily, refreshes before expiry and shares one renewal
+ * among concurrent calls. Use it directly when several clients should share one login.
+ */
+export function createMyPhoneTokenManager(options: MyPhoneAuthOptions): TokenManager {
+  const { username, password } = options ?? ({} as MyPhoneAuthOptions);
+  if (typeof username !== 'string' || username === '' || typeof password !== 'string' || password === '') {
+    throw new ValidationError('MyPhone needs { username, password } (non-empty strings), or your own tokenProvider', { field: 'username' });
+  }
+  const origin = options.origin ?? MYPHONE_ORIGIN;
+  if (!/^https?:\/\//.test(origin)) throw new ValidationError(`origin must be an http(s) URL, got ${JSON.stringify(origin)}`, { field: 'origin' });
+  const loginUrl = joinUrl(origin, options.loginPath ?? MYPHONE_LOGIN_PATH);
+  const refreshUrl = options.refresh === false ? undefined : joinUrl(origin, options.refresh?.path ?? options.refreshPath ?? MYPHONE_REFRESH_PATH);
+  const refreshBody = (options.refresh !== false && options.refresh?.body) || ((refreshToken: string) => ({ refreshToken }));
+
+  return new TokenManager({
+    login: (signal) => requestTokens('login', loginUrl, { username, password }, [password], options, signal),
+    refresh: refreshUrl ? (token, signal) => requestTokens('refresh', refreshUrl, refreshBody(token), [password, token], options, signal) : undefined,
+    skewMs: options.skewMs,
+    initialTokens: options.initialTokens,
+    onTokens: options.onTokens,
+    onEvent: options.onEvent,
+    now: options.now,
+  });
+}
