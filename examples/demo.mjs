@@ -1,6 +1,8 @@
 // `pnpm demo`: runs the example services against the fakes, served as real HTTP servers on loopback.
 // No credentials, no network: every request goes to 127.0.0.1.
 import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
+import { createMyPhoneClient } from '@sdk/myphone';
+import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
 import { fleetReport } from './fleet-report.mjs';
 
 const sections = [];
@@ -12,6 +14,31 @@ sections.push(async () => {
   try {
     await fleetReport({ apiKey: api.apiKey, endpoint: server.endpoint });
     console.log(`(${api.requests.length} requests of up to 100 SIMs each)`);
+  } finally {
+    await server.close();
+  }
+});
+
+sections.push(async () => {
+  const api = createMyPhoneMock({ simcards: generateSimcards(730) });
+  const server = await api.listen();
+  console.log(`\n== MyPhone (fake at ${server.origin}) ==`);
+  try {
+    const myphone = createMyPhoneClient({ ...api.credentials, origin: server.origin });
+    // Offset pagination knows the total after the first page, so it fetches 4 pages at a time, in order.
+    let total = 0;
+    let blocked = 0;
+    let balance = 0;
+    for await (const sim of myphone.simcards.all({ limit: 50 }, { concurrency: 4 })) {
+      total++;
+      if (sim.isBlocked) blocked++;
+      balance += Number(sim.resource?.balance ?? 0);
+    }
+    const first = await myphone.simcards({ limit: 1 });
+    await myphone.simcard.block({ simcardId: first.items[0].id });
+    const [after] = (await myphone.simcards({ limit: 1 })).items;
+    console.table([{ simcards: total, blocked, 'total balance': balance.toFixed(2), [`SIM ${after.id} blocked now`]: after.isBlocked }]);
+    console.log(`(${api.auth.loginCalls} login, ${api.requests.length} GraphQL requests)`);
   } finally {
     await server.close();
   }
