@@ -1,0 +1,15 @@
+// @arethetypeswrong/cli over every package's packed output. The node16 profile: `node10` resolution
+// cannot see subpath exports (`/testing`) and no supported Node version uses it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+
+let failed = false;
+for (const p of readdirSync('packages').filter((d) => existsSync(`packages/${d}/dist`))) {
+  try {
+    execFileSync('pnpm', ['exec', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], { cwd: `packages/${p}`, stdio: 'inherit' });
+  } catch {
+    failed = true;
+  }
+}
+if (failed) process.exit(1);
+console.log('attw: every entry resolves with types for ESM and CJS');
