@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', '**/coverage/**', 'docs/api/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', '**/coverage/**', 'docs/api/**', '.readme-check/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,5 +16,6 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['examples/**', 'bench/**', 'scripts/**', 'tools/**'], rules: { 'no-console': 'off' } },
+  // Scripts, examples and tests report to the console on purpose.
+  { files: ['examples/**', 'bench/**', 'scripts/**', 'tools/**', '**/test/**', 'test/**'], rules: { 'no-console': 'off' } },
 );

@@ -279,3 +279,17 @@ describe('input', () => {
   });
 });
 });
+
+describe('rate-limit members', () => {
+  it("wait the member's own retryAfter (a date-time), capped", async () => {
+    const union = op('GetThing', 'query', { errorTypenames: ['RateLimitExceeded'] });
+    const retryAfter = new Date(Date.now() + 60).toISOString();
+    server = await scriptedServer([{ json: { data: { thing: { __typename: 'RateLimitExceeded', errorCode: 'RATE', retryAfter } } } }, ok()]);
+    const events: SdkEvent[] = [];
+    const ex = createCoreExecutor({ endpoint: server.url, auth: noAuth(), retry: { baseDelayMs: 1, maxDelayMs: 1 }, retryableResults: { RateLimitExceeded: 'throttle' }, onEvent: (e) => events.push(e) });
+    await ex.execute(union, {}, {});
+    const retry = events.find((e) => e.type === 'retry') as { delayMs: number } | undefined;
+    expect(retry?.delayMs).toBeGreaterThan(20);
+    expect(retry?.delayMs).toBeLessThanOrEqual(60);
+  });
+});

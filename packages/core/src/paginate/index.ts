@@ -41,10 +41,14 @@ export function pageItems(spec: PaginationSpec, page: unknown): unknown[] {
  * new iterator continue after the last page this one yielded (e.g. `{ nextToken }`, `{ after }`, `{ offset }`).
  */
 export class PageIterator<TPage> implements AsyncIterable<TPage> {
+  /** Variables that continue after the last page yielded (set as the page is handed over, so a `break` keeps it). */
   position: Vars;
+  /** Where the last yielded page started: ItemIterator resumes here while that page is only partly consumed. */
+  before: Vars;
   readonly #run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>;
   constructor(start: Vars, run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>) {
     this.position = start;
+    this.before = start;
     this.#run = run;
   }
   [Symbol.asyncIterator](): AsyncIterator<TPage> {
@@ -52,19 +56,27 @@ export class PageIterator<TPage> implements AsyncIterable<TPage> {
   }
 }
 
-/** Items across pages; `position` as on PageIterator (a page is counted once all its items were yielded). */
+/**
+ * Items across pages. `position` counts a page only once all its items were yielded, so resuming after
+ * a `break` or an error mid-page repeats the rest of that page rather than losing it.
+ */
 export class ItemIterator<TItem> implements AsyncIterable<TItem> {
   readonly #pages: PageIterator<unknown>;
   readonly #spec: PaginationSpec;
+  #pageDone = true;
   constructor(pages: PageIterator<unknown>, spec: PaginationSpec) {
     this.#pages = pages;
     this.#spec = spec;
   }
   get position(): Vars {
-    return this.#pages.position;
+    return this.#pageDone ? this.#pages.position : this.#pages.before;
   }
   async *[Symbol.asyncIterator](): AsyncIterator<TItem> {
-    for await (const page of this.#pages) yield* pageItems(this.#spec, page) as TItem[];
+    for await (const page of this.#pages) {
+      this.#pageDone = false;
+      yield* pageItems(this.#spec, page) as TItem[];
+      this.#pageDone = true;
+    }
   }
   /** Collect every item into an array (convenience for small sets). */
   async toArray(): Promise<TItem[]> {
@@ -90,11 +102,17 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
   }
 }
 
+/** The caller now holds the page: move `position` past it, remembering where it started. */
+function advance(self: { position: Vars; before: Vars }, next: Vars): void {
+  self.before = self.position;
+  self.position = next;
+}
+
 function checkAborted(options: CallOptions, operationName: string): void {
   if (options.signal?.aborted) throw abortErrorFrom(options.signal, operationName);
 }
 
-async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars }, operationName: string) {
+async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars }, operationName: string) {
   const limit = spec.limitVar ? (vars[spec.limitVar] ?? spec.pageSize) : undefined;
   let token = (vars[spec.tokenVar] as string | null | undefined) || null;
   const seen = new Set<string>();
@@ -107,8 +125,8 @@ async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken
     const page = await fetchPage(pageVars, options);
     pageItems(spec, page); // validates the page shape before we trust its token
     const next = (page as Vars)[spec.next] as string | null | undefined;
+    advance(self, { [spec.tokenVar]: next || null });
     yield page;
-    self.position = { [spec.tokenVar]: next || null };
     if (next === null || next === undefined || next === '') return;
     if (seen.has(next)) throw new PaginationError(`${operationName}: the API returned a ${spec.next} it had returned before; stopping to avoid an endless loop`, { operationName, cursor: next });
     seen.add(next);
@@ -116,7 +134,7 @@ async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken
   }
 }
 
-async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars }, operationName: string) {
+async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars }, operationName: string) {
   const first = vars[spec.firstVar] ?? spec.pageSize;
   let after = (vars[spec.afterVar] as string | null | undefined) ?? null;
   const seen = new Set<string>();
@@ -129,8 +147,8 @@ async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, 
     pageItems(spec, page);
     const info = (page as { pageInfo?: { hasNextPage?: boolean | null; endCursor?: string | null } }).pageInfo;
     if (!info) throw new PaginationError(`${operationName}: page has no pageInfo`, { operationName, cursor: after });
+    advance(self, { [spec.afterVar]: info.endCursor ?? after });
     yield page;
-    self.position = { [spec.afterVar]: info.endCursor ?? after };
     if (!info.hasNextPage) return;
     const end = info.endCursor;
     if (end === null || end === undefined || end === after || seen.has(end)) {
@@ -141,7 +159,7 @@ async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, 
   }
 }
 
-async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, concurrency: number, self: { position: Vars }, operationName: string) {
+async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, concurrency: number, self: { position: Vars; before: Vars }, operationName: string) {
   const limit = (vars[spec.limitVar] as number | undefined) ?? spec.pageSize;
   if (typeof limit !== 'number' || limit < 1) {
     throw new ValidationError(`${operationName}: offset pagination needs a positive ${spec.limitVar}`, { operationName, field: spec.limitVar });
@@ -164,8 +182,8 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
     const first = await get(start);
     let total = countOf(first);
     let items = pageItems(spec, first);
+    advance(self, { [spec.offsetVar]: start + limit });
     yield first;
-    self.position = { [spec.offsetVar]: start + limit };
     if (total === undefined) {
       // No count: walk sequentially until a short page.
       let offset = start;
@@ -175,8 +193,8 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
         const page = await get(offset);
         items = pageItems(spec, page);
         if (items.length === 0) return;
+        advance(self, { [spec.offsetVar]: offset + limit });
         yield page;
-        self.position = { [spec.offsetVar]: offset + limit };
       }
       return;
     }
@@ -196,8 +214,8 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
       pageItems(spec, page);
       const count = countOf(page);
       if (count !== undefined && count > total) total = count; // items were added meanwhile: keep going
+      advance(self, { [spec.offsetVar]: head.offset + limit });
       yield page;
-      self.position = { [spec.offsetVar]: head.offset + limit };
       fill();
     }
   } catch (err) {

@@ -217,7 +217,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const kind = retryableResults[typename];
       // The member's text comes from the server and may echo what we sent: scrub it like any error text.
       const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
-      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value };
+      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
       if (mode === 'throw') return { error, retry: 'never', status };
     }
     return { ok: true, data: value };
@@ -325,6 +325,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   return { execute, emit, endpoint, auth };
+}
+
+/** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
+function memberRetryAfterMs(member: unknown): number | undefined {
+  const value = (member as { retryAfter?: unknown }).retryAfter;
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, value * 1000);
+  if (typeof value === 'string') {
+    const at = Date.parse(value);
+    if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
+  }
+  return undefined;
 }
 
 function withContext(err: unknown, operationName: string, attempts: number): SdkError {

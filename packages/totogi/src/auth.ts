@@ -1,0 +1,151 @@
+/**
+ * Cognito user-pool login for Totogi (AppSync with AMAZON_COGNITO_USER_POOLS auth), built on core's
+ * TokenManager: lazy login, refresh before expiry, one shared renewal for concurrent callers, and a
+ * fallback to a full login when the refresh token is refused. Plain `fetch`, no AWS SDK: the
+ * InitiateAuth call is one JSON POST.
+ */
+import { createHmac } from 'node:crypto';
+import { AuthError, TokenManager, ValidationError, redact, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { cognitoEndpointFor } from './constants.js';
+
+/**
+ * Which Cognito token goes into the `Authorization` header.
+ * - `access` (default): the token Totogi's developer quickstart tells you to send
+ *   (`.AuthenticationResult.AccessToken`); it carries the `cognito:groups` (Provider_{id}, roles)
+ *   AppSync authorizes with, and none of the user's profile attributes (email, phone).
+ * - `id`: the ID token; AppSync accepts it too. Use it if your tenant's resolvers read ID-token claims.
+ */
+export type CognitoTokenType = 'access' | 'id';
+
+export interface CognitoAuthOptions {
+  /** Your Totogi user name (usually the e-mail address). */
+  username: string;
+  password: string;
+  /** The user-pool app client ID Totogi gave you. */
+  clientId: string;
+  /** Only when your app client has a secret: then every call carries SECRET_HASH. */
+  clientSecret?: string | undefined;
+  /** AWS region of the user pool, e.g. `us-east-1`. */
+  region: string;
+  /** Default `https://cognito-idp.<region>.amazonaws.com/`; point it at a fake in tests. */
+  cognitoEndpoint?: string | undefined;
+  /** Default `access`; see CognitoTokenType. */
+  tokenType?: CognitoTokenType | undefined;
+  /** Called with every new token set (login or refresh), e.g. to persist it across restarts. */
+  onTokens?: ((tokens: TokenSet) => void | Promise<void>) | undefined;
+  /** Tokens restored from storage; used until they expire, then refreshed with their refresh token. */
+  initialTokens?: TokenSet | undefined;
+  /** Renew this long before expiry. Default 30 s (core's TokenManager default). */
+  skewMs?: number | undefined;
+}
+
+export interface CognitoRequestContext {
+  fetch?: FetchLike | undefined;
+  /** Timeout of one InitiateAuth request. Default 30 s. */
+  timeoutMs?: number | undefined;
+  onEvent?: ((event: TokenEvent) => void) | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** Base64(HMAC-SHA256(key = client secret, message = username + clientId)), as Cognito defines SECRET_HASH. */
+export function cognitoSecretHash(username: string, clientId: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
+}
+
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/** Checks Cognito options before anything is sent. Messages name the field, never its value. */
+export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>): void {
+  for (const key of ['username', 'password', 'clientId', 'region'] as const) {
+    if (!nonEmpty(auth[key])) throw new ValidationError(`auth.${key} is required (a non-empty string)`, { field: `auth.${key}` });
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(auth.region!)) {
+    throw new ValidationError(`auth.region must be an AWS region such as us-east-1, got ${JSON.stringify(auth.region)}`, { field: 'auth.region' });
+  }
+  if (auth.clientSecret !== undefined && !nonEmpty(auth.clientSecret)) {
+    throw new ValidationError('auth.clientSecret must be a non-empty string when given', { field: 'auth.clientSecret' });
+  }
+  if (auth.cognitoEndpoint !== undefined && !/^https?:\/\//.test(String(auth.cognitoEndpoint))) {
+    throw new ValidationError('auth.cognitoEndpoint must be an http(s) URL', { field: 'auth.cognitoEndpoint' });
+  }
+  if (auth.tokenType !== undefined && auth.tokenType !== 'access' && auth.tokenType !== 'id') {
+    throw new ValidationError(`auth.tokenType must be 'access' or 'id', got ${JSON.stringify(auth.tokenType)}`, { field: 'auth.tokenType' });
+  }
+}
+
+interface AuthenticationResult {
+  AccessToken?: string;
+  IdToken?: string;
+  RefreshToken?: string;
+  ExpiresIn?: number;
+}
+
+/** A TokenManager that logs in to a Cognito user pool with USER_PASSWORD_AUTH and refreshes with REFRESH_TOKEN_AUTH. */
+export function createCognitoTokenManager(options: CognitoAuthOptions, context: CognitoRequestContext = {}): TokenManager {
+  validateCognitoOptions(options);
+  const { username, password, clientId, clientSecret } = options;
+  const endpoint = options.cognitoEndpoint ?? cognitoEndpointFor(options.region);
+  const pick = options.tokenType === 'id' ? 'IdToken' : 'AccessToken';
+  const timeoutMs = context.timeoutMs ?? 30_000;
+  const now = context.now ?? Date.now;
+  const hash = clientSecret ? cognitoSecretHash(username, clientId, clientSecret) : undefined;
+
+  async function initiateAuth(flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>, scrub: readonly string[]): Promise<TokenSet> {
+    const what = flow === 'USER_PASSWORD_AUTH' ? 'Cognito login (USER_PASSWORD_AUTH)' : 'Cognito refresh (REFRESH_TOKEN_AUTH)';
+    const body = JSON.stringify({ AuthFlow: flow, ClientId: clientId, AuthParameters: hash ? { ...parameters, SECRET_HASH: hash } : parameters });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const started = now();
+    let res: Response;
+    let text: string;
+    try {
+      res = await (context.fetch ?? (globalThis.fetch as FetchLike))(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+        body,
+        signal: controller.signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : redact(String((err as Error)?.message ?? err), scrub);
+      // No `cause`: a fetch error may echo the request, and the request holds the password.
+      throw new AuthError(`${what} could not reach ${endpoint}: ${reason}`, { endpoint });
+    } finally {
+      clearTimeout(timer);
+    }
+    let json: { __type?: string; message?: string; Message?: string; AuthenticationResult?: AuthenticationResult; ChallengeName?: string } | undefined;
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      json = undefined;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      // `__type` may be namespaced: "com.amazonaws...#NotAuthorizedException".
+      const type = json?.__type ? String(json.__type).split('#').pop() : undefined;
+      const detail = [type, json?.message ?? json?.Message].filter(Boolean).join(': ');
+      throw new AuthError(redact(`${what} at ${endpoint} was refused with HTTP ${res.status}${detail ? `: ${detail}` : ''}`, scrub), { endpoint, status: res.status });
+    }
+    const result = json?.AuthenticationResult;
+    if (!result) {
+      const challenge = json?.ChallengeName ? ` (challenge ${json.ChallengeName}, which a server-side client cannot answer)` : '';
+      throw new AuthError(`${what} at ${endpoint} returned no tokens${challenge}`, { endpoint, status: res.status });
+    }
+    const token = result[pick];
+    if (!nonEmpty(token) || typeof result.ExpiresIn !== 'number' || !(result.ExpiresIn > 0)) {
+      throw new AuthError(`${what} at ${endpoint} returned no usable ${pick}`, { endpoint, status: res.status });
+    }
+    return { accessToken: token, expiresAt: started + result.ExpiresIn * 1000, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined };
+  }
+
+  const secrets = clientSecret ? [password, clientSecret] : [password];
+  return new TokenManager({
+    login: () => initiateAuth('USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, secrets),
+    // Cognito answers a refresh without a new refresh token: TokenManager keeps the current one.
+    refresh: (refreshToken) => initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, [...secrets, refreshToken]),
+    skewMs: options.skewMs,
+    initialTokens: options.initialTokens,
+    onTokens: options.onTokens,
+    onEvent: context.onEvent,
+    now,
+  });
+}

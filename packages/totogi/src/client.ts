@@ -1,0 +1,81 @@
+import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type Executor, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { createCognitoTokenManager, validateCognitoOptions, type CognitoAuthOptions } from './auth.js';
+import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
+import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
+
+/** Bring your own tokens: anything with `getAccessToken()` (and ideally `invalidate()` for 401 replays). */
+export interface TotogiTokenProviderAuth {
+  tokenProvider: TokenProvider;
+  /** Further values to scrub from logs and errors (e.g. credentials your provider holds). */
+  secrets?: readonly string[] | undefined;
+}
+
+export type TotogiAuthOptions = CognitoAuthOptions | TotogiTokenProviderAuth;
+
+export interface TotogiClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
+  /** Cognito credentials (the client logs in and refreshes by itself) or your own `{ tokenProvider }`. */
+  auth: TotogiAuthOptions;
+  /** Default: the documented endpoint, https://gql.produseast1.api.totogi.com/graphql */
+  endpoint?: string | undefined;
+}
+
+export type TotogiClient = TotogiMethods;
+
+/**
+ * Result members that mean "try again later". RateLimitExceeded: the API refused the work, so a
+ * retry is safe even for mutations. InternalServerError ("the charge engine is not available"):
+ * the work may have started, so only queries are retried (mutations need `retry.retryMutations`).
+ */
+export const TOTOGI_RETRYABLE_RESULTS: Readonly<Record<string, 'throttle' | 'transient'>> = Object.freeze(
+  Object.fromEntries(
+    ([['RateLimitExceeded', 'throttle'], ['InternalServerError', 'transient']] as const).filter(([name]) => (API_ERROR_TYPENAMES as readonly string[]).includes(name)),
+  ),
+);
+
+function isTokenProviderAuth(auth: TotogiAuthOptions): auth is TotogiTokenProviderAuth {
+  return 'tokenProvider' in auth && auth.tokenProvider !== undefined;
+}
+
+/**
+ * Creates a client for the Totogi Charging-as-a-Service API. Nothing is sent until the first call,
+ * which logs in to Cognito; tokens are refreshed before they expire and after a 401.
+ *
+ * ```ts
+ * const totogi = createTotogiClient({ auth: { username, password, clientId, region: 'us-east-1' } });
+ * const account = await totogi.getAccount({ providerId, accountId });
+ * ```
+ */
+export function createTotogiClient(options: TotogiClientOptions): TotogiClient {
+  if (!options || typeof options !== 'object') {
+    throw new ValidationError('createTotogiClient needs an options object with at least { auth }', { field: 'options' });
+  }
+  const { auth, endpoint = TOTOGI_GRAPHQL_ENDPOINT, retryableResults, ...rest } = options;
+  if (!auth || typeof auth !== 'object') {
+    throw new ValidationError('auth is required: { username, password, clientId, region } for Cognito, or { tokenProvider }', { field: 'auth' });
+  }
+  // eslint-disable-next-line prefer-const -- assigned below, after the token manager whose events it forwards
+  let executor: Executor | undefined;
+  let strategy: AuthStrategy;
+  if (isTokenProviderAuth(auth)) {
+    if ('username' in auth || 'password' in auth) {
+      throw new ValidationError('auth takes either { tokenProvider } or Cognito credentials, not both', { field: 'auth' });
+    }
+    if (typeof auth.tokenProvider.getAccessToken !== 'function') {
+      throw new ValidationError('auth.tokenProvider must have a getAccessToken() method', { field: 'auth.tokenProvider' });
+    }
+    strategy = tokenAuth(auth.tokenProvider, { scheme: '', secrets: auth.secrets ?? [] });
+  } else {
+    validateCognitoOptions(auth);
+    const manager = createCognitoTokenManager(auth, {
+      fetch: rest.fetch,
+      timeoutMs: rest.timeoutMs,
+      // Token events reach the client's logger/onEvent like every other event.
+      onEvent: (event) => executor?.emit?.(event),
+    });
+    const secrets = auth.clientSecret ? [auth.password, auth.clientSecret] : [auth.password];
+    // AppSync wants the raw JWT in Authorization (no "Bearer").
+    strategy = tokenAuth(manager, { scheme: '', secrets });
+  }
+  executor = createExecutor({ ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
+  return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient' });
+}
