@@ -10,6 +10,8 @@ import { createWhereverClient } from '@sdk/wherever';
 import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
+import { createTotogiClient } from '@sdk/totogi';
+import { createTotogiMock } from '@sdk/totogi/testing';
 
 const ITEMS = 2000;
 const closers: (() => Promise<void>)[] = [];
@@ -65,10 +67,10 @@ function chaos(seed: number, onRequest?: (n: number) => void) {
   return { respond, injected };
 }
 
-function report(style: string, seen: string[], injected: Record<string, number>) {
+function report(style: string, seen: string[], injected: Record<string, number>, expected = ITEMS) {
   const unique = new Set(seen);
   const duplicates = seen.length - unique.size;
-  const lost = ITEMS - unique.size;
+  const lost = expected - unique.size;
   console.log(`${style}: items seen ${seen.length}, duplicates ${duplicates}, lost ${lost}; faults injected ${JSON.stringify(injected)}`);
   return { duplicates, lost };
 }
@@ -109,5 +111,27 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     expect(expired).toBe(true);
     expect(api.auth.refreshCalls + api.auth.loginCalls).toBeGreaterThanOrEqual(2);
     expect(seen.map(Number)).toEqual([...seen].map(Number).sort((a, b) => a - b));
+  });
+
+  it('Relay cursor (Totogi listUsers, union result), with the Cognito token expiring mid-walk', async () => {
+    const users = Array.from({ length: ITEMS }, (_, i) => ({ email: `user${String(i).padStart(4, '0')}@example.com` }));
+    const api = createTotogiMock({ users });
+    const server = await api.listen();
+    closers.push(server.close);
+    let expired = false;
+    const { respond, injected } = chaos(3, (n) => {
+      if (n === 30 && !expired) {
+        expired = true;
+        api.cognito.expireTokens(); // the fake now answers 401 to every token issued so far
+      }
+    });
+    api.override('ListUsers', respond);
+    const totogi = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint, retry, timeoutMs: TIMEOUT_MS });
+    const seen: string[] = [];
+    for await (const user of totogi.listUsers.all({ providerId: api.providerId })) seen.push(user.email!);
+    // The fake's own API user is listed too: 2,001 users in all.
+    expect(api.state.users.size).toBe(ITEMS + 1);
+    expect(report('cursor', seen, { ...injected, expiredToken: 1 }, api.state.users.size)).toEqual({ duplicates: 0, lost: 0 });
+    expect(expired).toBe(true);
   });
 });
