@@ -44,4 +44,42 @@ sections.push(async () => {
   }
 });
 
+sections.push(async () => {
+  // A batch job changes the data limit of 12 SIMs while a subscription prints each SIM update.
+  const { createWhereverClient } = await import('@sdk/wherever');
+  const api = createWhereverMock({ sims: generateSims(40), batchJobs: { simsPerStep: 5, intervalMs: 20 } });
+  const server = await api.listen();
+  console.log(`\n== wherever subscriptions and batch jobs (real-time fake at ${server.realtimeUrl}) ==`);
+  const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint });
+  try {
+    const updates = wherever.updatedSim();
+    await updates.ready;
+    let printed = 0;
+    let expected = Infinity;
+    const printing = (async () => {
+      for await (const sim of updates) {
+        console.log(`  updatedSim ${sim.iccid}: monthly_data_limit ${sim.monthly_data_limit}`);
+        if (++printed >= expected) break;
+      }
+    })();
+    const iccids = generateSims(12).map((sim) => sim.iccid);
+    // 1 GiB: every third generated SIM has it already, so the job reports those as failures (code 200).
+    const { batchJobId } = await wherever.startBatchJob({ params: { includeIccIds: iccids, monthly_data_limit: 1_073_741_824 } });
+    console.log(`  batch job ${batchJobId} started for ${iccids.length} SIMs`);
+    const { job, failures, via } = await wherever.waitForBatchJob(batchJobId, {
+      onProgress: (p) => console.log(`  progress: ${p.currentStatus} ${p.processedSims}/${p.totalSims} (${p.failedSims} failed)`),
+    });
+    // The SIM updates travel on the same socket ahead of the job's final event: stop once all are printed.
+    expected = job.statusDetails.successfulSims;
+    if (printed >= expected) await updates.return();
+    await printing;
+    console.log(`  job ${job.batchJobId} ${job.statusDetails.currentStatus} (followed via ${via}): ${job.statusDetails.successfulSims} changed, ${failures.length} failed`);
+    for (const failure of failures) console.log(`    ${failure.iccid}: ${failure.errorCodes.join(', ')} ${failure.descriptions.join('; ')}`);
+  } finally {
+    await wherever.realtime.close();
+    api.dispose();
+    await server.close();
+  }
+});
+
 for (const section of sections) await section();

@@ -11,3 +11,6 @@ export type { DataOf, OperationDescriptor, OperationKind, PaginationSpec, Result
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember } from './results/index.js';
 export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
+// realtime
+export { createSubscriptionClient, realtimeUrlFor } from './realtime/index.js';
+export type { RealtimeProtocol, ReconnectInfo, ReconnectOptions, SubscribeOptions, Subscription, SubscriptionClient, SubscriptionClientOptions, WebSocketConstructor, WebSocketLike } from './realtime/types.js';

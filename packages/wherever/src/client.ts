@@ -6,17 +6,30 @@ import {
   type ExecutorOptions,
   type Validators,
 } from '@sdk/core';
+import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
 import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
 import { operations, type WhereverMethods } from './generated/operations.js';
+import { createWhereverSubscriptions, type WhereverRealtimeOptions, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /** Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents. */
   apiKey: string;
   /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
   endpoint?: string;
+  /** Subscriptions: the real-time endpoint, protocol, reconnect policy and `onReconnect` hook. */
+  realtime?: WhereverRealtimeOptions;
 }
 
-export type WhereverClient = WhereverMethods;
+export interface WhereverBatchJobs {
+  /**
+   * Wait until a batch job has finished, reporting progress; resolves to the final job and its failed
+   * SIMs with the documented descriptions of their failure codes. Uses `updatedBatchJob` when the
+   * real-time socket is available, else polls `getBatchJob`.
+   */
+  waitForBatchJob(batchJobId: number, options?: WaitForBatchJobOptions): Promise<WaitForBatchJobResult>;
+}
+
+export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs;
 
 const BATCH_CHANGES = [
   'statusid',
@@ -58,7 +71,14 @@ export function createWhereverClient(options: WhereverClientOptions): WhereverCl
   if (!options || typeof options !== 'object') {
     throw new ValidationError('createWhereverClient needs an options object with at least { apiKey }', { field: 'options' });
   }
-  const { apiKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, ...rest } = options;
+  const { apiKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, realtime, ...rest } = options;
   const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
-  return buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
+  const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
+  // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
+  const extras: WhereverSubscriptions & WhereverBatchJobs = {
+    ...createWhereverSubscriptions(executor, realtime),
+    waitForBatchJob: (batchJobId, waitOptions) => waitForBatchJob(client, batchJobId, waitOptions),
+  };
+  for (const [key, value] of Object.entries(extras)) Object.defineProperty(client, key, { value, enumerable: true });
+  return client;
 }

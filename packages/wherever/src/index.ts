@@ -1,4 +1,6 @@
-export { createWhereverClient, type WhereverClient, type WhereverClientOptions } from './client.js';
+export { createWhereverClient, type WhereverBatchJobs, type WhereverClient, type WhereverClientOptions } from './client.js';
+export type { UpdatedBatchJobPayload, UpdatedSimEventPayload, UpdatedSimPayload, WhereverRealtimeOptions, WhereverSubscriptions } from './subscriptions.js';
+export type { BatchJobProgress, BatchJobSimFailure, WaitForBatchJobOptions, WaitForBatchJobResult } from './batch-jobs.js';
 export * from './constants.js';
 export type * from './generated/graphql.js';
 export type { OperationTypes, WhereverMethods } from './generated/operations.js';
@@ -15,6 +17,9 @@ export {
   ValidationError,
   type CallOptions,
   type IterateOptions,
+  type ReconnectInfo,
+  type SubscribeOptions,
+  type Subscription,
   type Logger,
   type SdkEvent,
 } from '@sdk/core';

@@ -8,6 +8,7 @@
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 
 export interface RecordedRequest {
@@ -193,13 +194,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Takes over an HTTP upgrade request (e.g. `RealtimeFake.handleUpgrade`). */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 export type RouteHandler = (request: FakeRequest & { method: string; path: string }) => Promise<FakeResponse | undefined>;
 
 /**
  * Serves fakes over real HTTP on loopback: `routes` maps a path (e.g. `/graphql`) to a fake or a
  * handler (REST login endpoints). Port 0 picks a free port.
  */
-export async function startFakeServer(routes: Record<string, Pick<GraphQLFake, 'handle'> | RouteHandler>, options: { port?: number; host?: string } = {}): Promise<RunningServer> {
+export async function startFakeServer(
+  routes: Record<string, Pick<GraphQLFake, 'handle'> | RouteHandler>,
+  options: { port?: number; host?: string; upgrade?: Record<string, UpgradeHandler> } = {},
+): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -233,6 +240,12 @@ export async function startFakeServer(routes: Record<string, Pick<GraphQLFake, '
       })();
     });
   });
+  // WebSocket upgrades by path (the real-time fakes); anything else is cut.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const handler = options.upgrade?.[(req.url ?? '/').split('?')[0]!];
+    if (handler) handler(req, socket, head);
+    else socket.destroy();
+  });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -261,3 +274,6 @@ export function decodeToken<T>(token: string): T | undefined {
     return undefined;
   }
 }
+
+// realtime
+export { createRealtimeFake, startRealtimeFake, type ActiveSubscription, type RealtimeAuthorization, type RealtimeFake, type RealtimeFakeOptions, type RealtimeFakeProtocol, type RealtimeStats } from './realtime.js';

@@ -7,17 +7,17 @@
  * const wherever = createWhereverClient({ apiKey: api.apiKey });
  * ```
  */
-import { createGraphQLFake, mswHandlers, startFakeServer, type Fault, type FakeRequest, type RecordedRequest, type RunningServer } from '@sdk/core/testing';
-import { GraphQLError } from 'graphql';
+import { createGraphQLFake, createRealtimeFake, mswHandlers, startFakeServer, type Fault, type FakeRequest, type RealtimeFake, type RealtimeFakeOptions, type RecordedRequest, type RunningServer } from '@sdk/core/testing';
+import { GraphQLError, buildSchema } from 'graphql';
 import type { HttpHandler } from 'msw';
 import { WHEREVER_GRAPHQL_ENDPOINT } from '../constants.js';
 import type { OperationTypes } from '../generated/operations.js';
 import { schemaSDL } from '../generated/schema.js';
-import { TRANSITIONS, WhereverState, compare, type BatchJob, type SimFilter, type WhereverStateOptions } from './fake.js';
+import { TRANSITIONS, WhereverState, compare, type BatchJob, type Sim, type SimEvent, type SimFilter, type WhereverStateOptions } from './fake.js';
 
 export { WhereverState, makeSim, matchSim } from './fake.js';
 export type { ApiKeyEntry, BatchJob, BatchJobSimDetail, BillingData, Sim, SimEvent, SimSeed, UserAccount } from './fake.js';
-export type { Fault, RecordedRequest, RunningServer } from '@sdk/core/testing';
+export type { ActiveSubscription, Fault, RealtimeFake, RealtimeStats, RecordedRequest, RunningServer } from '@sdk/core/testing';
 
 export type OperationName = keyof OperationTypes;
 
@@ -34,6 +34,15 @@ export interface WhereverMockOptions extends WhereverStateOptions {
    * `advanceBatchJobs`), or timed steps. Default `immediate`.
    */
   batchJobs?: 'immediate' | 'manual' | { simsPerStep: number; intervalMs: number };
+  /** The real-time fake: keep-alive timing and how a refused connect is answered. */
+  realtime?: Pick<RealtimeFakeOptions, 'connectionTimeoutMs' | 'keepAliveIntervalMs' | 'refuseWith'>;
+}
+
+/** What each subscription's events carry in the fake (shaped to the client's selection set on the way out). */
+export interface SubscriptionPayloads {
+  updatedSim: Sim;
+  updatedSimEvent: SimEvent;
+  updatedBatchJob: Omit<BatchJob, 'simList'>;
 }
 
 export interface WhereverMock {
@@ -53,8 +62,21 @@ export interface WhereverMock {
   override<K extends OperationName>(operationName: K, reply: (variables: OperationTypes[K]['variables']) => OperationReply<K> | undefined): () => void;
   /** Run pending batch jobs by `sims` SIMs each (manual mode). */
   advanceBatchJobs(sims?: number): void;
-  /** Serve the fake over real HTTP on loopback (for demos and non-msw clients); `url` ends in `/graphql`. */
-  listen(options?: { port?: number }): Promise<RunningServer & { endpoint: string }>;
+  /**
+   * Serve the fake over real HTTP on loopback (for demos and non-msw clients); `endpoint` ends in
+   * `/graphql`. Subscriptions need this: the same server answers WebSocket upgrades at
+   * `/graphql/realtime` (AppSync's protocol and graphql-ws), which a client pointed at `endpoint` finds
+   * by itself. msw alone serves no subscriptions.
+   */
+  listen(options?: { port?: number }): Promise<RunningServer & { endpoint: string; realtimeUrl: string }>;
+  /**
+   * The real-time fake behind `listen()`: `stats`, `subscriptions`, `dropAll()`, `keepAlive = false`,
+   * `until(...)`. Fed by the state: `state.updateSim` (and `updateSim` calls) publish `updatedSim`,
+   * `state.addEvent` publishes `updatedSimEvent`, batch job steps publish `updatedBatchJob`.
+   */
+  readonly realtime: RealtimeFake;
+  /** Push an event of your own to matching subscriptions; returns how many received it. */
+  publish<K extends keyof SubscriptionPayloads>(fieldName: K, payload: SubscriptionPayloads[K]): number;
   /** Stop timers of timed batch jobs. */
   dispose(): void;
 }
@@ -247,16 +269,23 @@ export function createWhereverMock(options: WhereverMockOptions = {}): WhereverM
     },
   };
 
+  const schema = buildSchema(schemaSDL);
+  const knownKey = (key: string | undefined) => key === apiKey || (key !== undefined && createdKeys.has(key));
   const fake = createGraphQLFake({
-    schema: schemaSDL,
+    schema,
     root,
     context: ctxOf,
     authorize(request) {
-      const key = request.headers.authorization;
-      if (key === apiKey || (key !== undefined && createdKeys.has(key))) return undefined;
+      if (knownKey(request.headers.authorization)) return undefined;
       return { status: 401, errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] };
     },
   });
+
+  // The real-time endpoint, fed by the same state the HTTP fake changes.
+  const realtime = createRealtimeFake({ ...options.realtime, schema, authorize: ({ headers }) => knownKey(headers.authorization) });
+  state.on('sim', (sim) => realtime.publish('updatedSim', sim));
+  state.on('simEvent', (event) => realtime.publish('updatedSimEvent', event));
+  state.on('batchJob', ({ simList: _simList, ...job }) => realtime.publish('updatedBatchJob', job));
 
   return {
     endpoint,
@@ -271,9 +300,11 @@ export function createWhereverMock(options: WhereverMockOptions = {}): WhereverM
       for (const job of state.batchJobs) if (job.finishedAt === null) state.advanceBatchJob(job.batchJobId, sims);
     },
     async listen(opts = {}) {
-      const server = await startFakeServer({ '/graphql': fake }, opts);
-      return { ...server, endpoint: `${server.url}/graphql` };
+      const server = await startFakeServer({ '/graphql': fake }, { ...opts, upgrade: { '/graphql/realtime': realtime.handleUpgrade } });
+      return { ...server, endpoint: `${server.url}/graphql`, realtimeUrl: `${server.url.replace(/^http/, 'ws')}/graphql/realtime` };
     },
+    realtime,
+    publish: (fieldName, payload) => realtime.publish(fieldName, payload),
     dispose() {
       for (const t of timers) clearInterval(t);
       timers.clear();

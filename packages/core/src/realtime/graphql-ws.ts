@@ -1,0 +1,198 @@
+/**
+ * The standard GraphQL over WebSocket protocol (`graphql-transport-ws`), spoken by the graphql-ws
+ * library, which is an optional peer dependency loaded on the first subscription. The library already
+ * shares one lazy socket, re-subscribes after a reconnect and retries; this adapter adds what the
+ * AppSync client does too: fresh auth per connect (`connectionParams`), jittered backoff, a pong
+ * watchdog, 401/403 as AuthError without retry, `onReconnect`, and the same iterator and errors.
+ */
+import type { Client, ExecutionResult, Sink } from 'graphql-ws';
+import { AbortError, AuthError, ConnectionError, SdkError, ValidationError } from '../errors/index.js';
+import { redact } from '../transport/observability.js';
+import type { OperationDescriptor } from '../transport/operation.js';
+import { SubscriptionChannel } from './channel.js';
+import { authHeaders, authorizationObject, errorFromEntries, loadWebSocket, pick, reconnectDelay, safeUrl } from './shared.js';
+import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketConstructor, WebSocketLike } from './types.js';
+
+interface Entry {
+  op: OperationDescriptor;
+  channel: SubscriptionChannel<unknown>;
+  onResubscribe: (() => void) | undefined;
+  unsubscribe: (() => void) | undefined;
+  detach: () => void;
+}
+
+/** A subclass that records the HTTP status of a refused upgrade (`ws` only), which graphql-ws cannot see. */
+function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number | undefined) => void): WebSocketConstructor {
+  const Recording = class extends (Base as unknown as new (url: string, protocols?: string | string[]) => WebSocketLike & { on?: (e: string, fn: (...a: any[]) => void) => void; terminate?: () => void }) {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      onStatus(undefined);
+      this.on?.('unexpected-response', (_req: unknown, res: { statusCode?: number }) => {
+        onStatus(res.statusCode);
+        this.terminate?.();
+      });
+    }
+  };
+  return Recording as unknown as WebSocketConstructor;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createGraphQLWsClient(config: ResolvedRealtimeOptions): SubscriptionClient {
+  const entries = new Set<Entry>();
+  let client: Promise<Client> | undefined;
+  let socket: (WebSocketLike & { terminate?: () => void }) | undefined;
+  let connected = false;
+  let httpStatus: number | undefined;
+  let paramsError: SdkError | undefined;
+  let lostAt: number | undefined;
+  let attempts = 0;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function getClient(): Promise<Client> {
+    client ??= (async () => {
+      const [{ createClient }, WebSocketImpl] = await Promise.all([import('graphql-ws'), loadWebSocket(config.WebSocket)]);
+      return createClient({
+        url: config.url,
+        webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status)),
+        lazy: true,
+        lazyCloseTimeout: 0,
+        retryAttempts: config.reconnect.retries,
+        keepAlive: config.pingIntervalMs ?? 30_000,
+        connectionAckWaitTimeout: config.ackTimeoutMs ?? 15_000,
+        // Called on every (re)connect: fresh credentials each time.
+        connectionParams: async () => {
+          paramsError = undefined;
+          try {
+            return authorizationObject(await authHeaders(config.auth));
+          } catch (err) {
+            paramsError = err as SdkError;
+            throw err;
+          }
+        },
+        shouldRetry: (event) => refusal(event) === undefined && paramsError === undefined,
+        retryWait: async (retries) => {
+          attempts = retries + 1;
+          const delayMs = reconnectDelay(retries, config.reconnect, config.random);
+          config.emit?.({ type: 'retry', operationName: 'realtime', attempt: attempts, delayMs, reason: 'socket closed' });
+          await sleep(delayMs);
+        },
+        on: {
+          opened: (s) => void (socket = s as typeof socket),
+          connected: (_s, _payload, wasRetry) => {
+            connected = true;
+            for (const entry of entries) if (entry.unsubscribe) setTimeout(() => entry.channel.markReady(), 0);
+            if (!wasRetry || lostAt === undefined) return;
+            const info = { attempts: Math.max(1, attempts), downtimeMs: Date.now() - lostAt, operations: [...entries].map((e) => e.op.name) };
+            lostAt = undefined;
+            attempts = 0;
+            // After the library has re-sent every `subscribe` on the new socket.
+            setTimeout(() => {
+              for (const entry of entries) entry.onResubscribe?.();
+              config.onReconnect?.(info);
+            }, 0);
+          },
+          // We ping every `keepAlive` ms; no pong in time means the peer is gone: drop the socket hard.
+          ping: (received) => {
+            if (received) return;
+            clearTimeout(pongTimer);
+            const dead = socket;
+            pongTimer = setTimeout(() => {
+              config.emit?.({ type: 'warning', operationName: 'realtime', message: 'no pong in time: reconnecting' });
+              if (dead?.terminate) dead.terminate();
+              else dead?.close(4408, 'Keep-alive timeout');
+            }, config.connectionTimeoutMs ?? 20_000);
+          },
+          pong: (received) => {
+            if (received) clearTimeout(pongTimer);
+          },
+          closed: () => {
+            clearTimeout(pongTimer);
+            connected = false;
+            socket = undefined;
+            if (entries.size > 0) lostAt ??= Date.now();
+          },
+        },
+      });
+    })();
+    client.catch(() => (client = undefined));
+    return client;
+  }
+
+  /** 401/403 from the upgrade or the close code, else undefined. */
+  function refusal(event: unknown): number | undefined {
+    if (httpStatus === 401 || httpStatus === 403) return httpStatus;
+    const code = (event as { code?: unknown } | null)?.code;
+    return code === 4401 ? 401 : code === 4403 ? 403 : undefined;
+  }
+
+  function toError(err: unknown, op: OperationDescriptor): SdkError {
+    if (paramsError) return paramsError;
+    const status = refusal(err);
+    if (status) return new AuthError(`${op.name}: realtime connection was refused (HTTP ${status})`, { operationName: op.name, status, endpoint: safeUrl(config.url) });
+    if (Array.isArray(err)) return errorFromEntries(err, op.name, config.auth, config.url);
+    if (err instanceof SdkError) return err;
+    const closed = err as { code?: unknown; reason?: unknown; message?: unknown };
+    const why = typeof closed?.code === 'number' ? `socket closed (${closed.code}${closed.reason ? ` ${String(closed.reason)}` : ''})` : String(closed?.message ?? err);
+    return new ConnectionError(`${op.name}: realtime connection failed: ${redact(why, config.auth.secrets())}`, { operationName: op.name, cause: err });
+  }
+
+  function finish(entry: Entry, error?: SdkError, discard = false, alive = true) {
+    if (!entries.delete(entry)) return;
+    entry.detach();
+    const unsubscribe = entry.unsubscribe;
+    entry.unsubscribe = undefined;
+    if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one
+    if (!error) return entry.channel.end();
+    if (!(error instanceof AbortError)) config.emit?.({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, attempts), durationMs: 0, error });
+    entry.channel.fail(error, discard);
+  }
+
+  function subscribe(op: OperationDescriptor, variables?: Record<string, unknown>, options: SubscribeOptions = {}) {
+    if (op.kind !== 'subscription') throw new ValidationError(`${op.name} is a ${op.kind}, not a subscription`, { operationName: op.name });
+    const channel = new SubscriptionChannel<unknown>(op.name);
+    const { signal } = options;
+    const aborted = () => new AbortError(`${op.name} subscription was aborted`, { operationName: op.name, reason: signal!.reason });
+    if (signal?.aborted) {
+      channel.fail(aborted(), true);
+      return channel;
+    }
+    const onAbort = () => finish(entry, aborted(), true);
+    const entry: Entry = { op, channel, onResubscribe: options.onResubscribe, unsubscribe: undefined, detach: () => signal?.removeEventListener('abort', onAbort) };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    channel.onCancel = () => finish(entry);
+    entries.add(entry);
+    const sink: Sink<ExecutionResult<Record<string, unknown>, unknown>> = {
+      next: (result) => {
+        if (result.errors?.length) return finish(entry, errorFromEntries(result.errors, op.name, config.auth, config.url), false, false);
+        const value = pick(result.data, op.path);
+        if (value !== null && value !== undefined) channel.push(value);
+      },
+      error: (err) => finish(entry, toError(err, op), false, false),
+      complete: () => finish(entry, undefined, false, false),
+    };
+    getClient().then(
+      (c) => {
+        if (!entries.has(entry)) return;
+        entry.unsubscribe = c.subscribe({ query: op.document, variables: variables ?? {} }, sink);
+        // The protocol has no per-subscription ack: ready once connected and the subscribe went out.
+        if (connected) setTimeout(() => channel.markReady(), 0);
+      },
+      (err: unknown) => finish(entry, err instanceof SdkError ? err : new ConnectionError('the graphql-ws protocol needs the `graphql-ws` package: install it', { cause: err }), false, false),
+    );
+    return channel;
+  }
+
+  return {
+    subscribe: subscribe as SubscriptionClient['subscribe'],
+    get size() {
+      return entries.size;
+    },
+    async close() {
+      for (const entry of [...entries]) finish(entry);
+      const c = client;
+      client = undefined;
+      if (c) await (await c.catch(() => undefined))?.dispose();
+    },
+  };
+}

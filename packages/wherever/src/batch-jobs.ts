@@ -1,0 +1,215 @@
+/**
+ * `waitForBatchJob`: follow a batch job to its end with progress reports, then resolve its per-SIM
+ * failures against the documented failure-code table.
+ *
+ * With the real-time socket it subscribes to `updatedBatchJob` first and reads the job once after the
+ * subscription is confirmed (so no update falls between the two), then follows the events; it re-reads
+ * the job after every reconnect (AppSync does not replay) and every `resyncIntervalMs` as a safety net.
+ * Without the socket (or in `auto` mode when it cannot be opened) it polls `getBatchJob`.
+ */
+import { AbortError, ConnectionError, SdkError } from '@sdk/core';
+import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
+import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
+import type { WhereverMethods } from './generated/operations.js';
+import type { WhereverSubscriptions } from './subscriptions.js';
+
+export interface BatchJobProgress {
+  batchJobId: number;
+  currentStatus: BatchJobStatus;
+  totalSims: number;
+  successfulSims: number;
+  failedSims: number;
+  /** `successfulSims + failedSims`. */
+  processedSims: number;
+  /** Where this report came from: an `updatedBatchJob` event or a `getBatchJob` read. */
+  source: 'subscription' | 'query';
+}
+
+export interface BatchJobSimFailure {
+  iccid: string;
+  custom_field_1: string | null;
+  errorCodes: number[];
+  /** From BATCH_JOB_FAILURE_CODES, in the order of `errorCodes` (`Unknown failure code N` for undocumented ones). */
+  descriptions: string[];
+  /** The changes that failed for this SIM. */
+  changes: BatchJobChangeField[];
+}
+
+export interface WaitForBatchJobOptions {
+  /** Called whenever the status or the counts change. */
+  onProgress?: ((progress: BatchJobProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Polling interval. Default 2000 ms. */
+  pollIntervalMs?: number | undefined;
+  /** `true`: the subscription or fail; `false`: poll; `auto` (default): the subscription, else polling. */
+  useSubscription?: boolean | 'auto' | undefined;
+  /** `auto`: fall back to polling when the subscription is not confirmed within this time. Default 10 s. */
+  subscriptionTimeoutMs?: number | undefined;
+  /** With the subscription: re-read the job this often anyway. Default 30 s. */
+  resyncIntervalMs?: number | undefined;
+  /** Fetch the failed SIMs' details (listBatchJobDetails). Default true. */
+  resolveFailures?: boolean | undefined;
+}
+
+export interface WaitForBatchJobResult {
+  /** The job as it finished (COMPLETED, CANCELLED or FAILED). */
+  job: BatchJobFieldsFragment;
+  failures: BatchJobSimFailure[];
+  /** How the end was observed. */
+  via: 'subscription' | 'polling';
+}
+
+type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> & Pick<WhereverSubscriptions, 'updatedBatchJob'>;
+
+const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
+const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus);
+
+/** The socket could not be used; in `auto` mode this means: poll instead. */
+class SocketUnavailable extends Error {}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError('waitForBatchJob was aborted', { reason: signal.reason }));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError('waitForBatchJob was aborted', { reason: signal!.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Reports each new state once, and never goes backwards (an old event arriving after a newer read). */
+function progressReporter(batchJobId: number, onProgress: WaitForBatchJobOptions['onProgress']) {
+  let lastKey = '';
+  let lastProcessed = -1;
+  return (job: BatchJobFieldsFragment, source: BatchJobProgress['source']) => {
+    const d = job.statusDetails;
+    const processed = d.successfulSims + d.failedSims;
+    if (processed < lastProcessed && !isFinished(job)) return;
+    const key = `${d.currentStatus}/${d.totalSims}/${d.successfulSims}/${d.failedSims}`;
+    if (key === lastKey) return;
+    lastKey = key;
+    lastProcessed = processed;
+    onProgress?.({ batchJobId, currentStatus: d.currentStatus, totalSims: d.totalSims, successfulSims: d.successfulSims, failedSims: d.failedSims, processedSims: processed, source });
+  };
+}
+
+async function bySubscription(client: Client, batchJobId: number, options: WaitForBatchJobOptions, report: ReturnType<typeof progressReporter>): Promise<BatchJobFieldsFragment> {
+  const { signal } = options;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal!.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let finished: BatchJobFieldsFragment | undefined;
+  let readError: unknown;
+  const consider = (job: BatchJobFieldsFragment, source: BatchJobProgress['source']) => {
+    if (job.batchJobId !== batchJobId || finished) return;
+    report(job, source);
+    if (isFinished(job)) {
+      finished = job;
+      stop.abort(); // ends the event loop below
+    }
+  };
+  const reread = () =>
+    client.getBatchJob({ batchJobId }, { signal: stop.signal }).then(
+      (job) => consider(job, 'query'),
+      (err: unknown) => {
+        if (stop.signal.aborted) return;
+        readError = err;
+        stop.abort();
+      },
+    );
+  const sub = client.updatedBatchJob({}, { signal: stop.signal, onResubscribe: () => void reread() });
+  let resync: ReturnType<typeof setInterval> | undefined;
+  try {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = options.useSubscription === true ? undefined : options.subscriptionTimeoutMs ?? 10_000;
+    try {
+      await Promise.race([
+        sub.ready,
+        new Promise((_, reject) => {
+          if (limit !== undefined) timer = setTimeout(() => reject(new ConnectionError(`updatedBatchJob was not confirmed within ${limit} ms`)), limit);
+        }),
+      ]);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new SocketUnavailable('', { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    consider(await client.getBatchJob({ batchJobId }, { signal }), 'query');
+    resync = setInterval(() => void reread(), options.resyncIntervalMs ?? 30_000);
+    try {
+      for await (const job of sub) {
+        consider(job, 'subscription');
+        if (finished) break;
+      }
+    } catch (err) {
+      if (finished) return finished;
+      if (readError) throw readError;
+      if (signal?.aborted) throw err;
+      throw new SocketUnavailable('', { cause: err });
+    }
+    if (finished) return finished;
+    if (readError) throw readError;
+    throw new SocketUnavailable('', { cause: new ConnectionError('updatedBatchJob ended before the batch job finished') });
+  } finally {
+    clearInterval(resync);
+    signal?.removeEventListener('abort', onAbort);
+    await sub.return();
+  }
+}
+
+async function byPolling(client: Client, batchJobId: number, options: WaitForBatchJobOptions, report: ReturnType<typeof progressReporter>): Promise<BatchJobFieldsFragment> {
+  for (;;) {
+    const job = await client.getBatchJob({ batchJobId }, { signal: options.signal });
+    report(job, 'query');
+    if (isFinished(job)) return job;
+    await sleep(options.pollIntervalMs ?? 2_000, options.signal);
+  }
+}
+
+async function failuresOf(client: Client, job: BatchJobFieldsFragment, signal: AbortSignal | undefined): Promise<BatchJobSimFailure[]> {
+  const failures: BatchJobSimFailure[] = [];
+  if (job.statusDetails.failedSims === 0) return failures;
+  for await (const sim of client.listBatchJobDetails.all({ batchJobId: job.batchJobId, filter: { status: ['FAILED'] } }, { signal })) {
+    if (!sim) continue;
+    const errorCodes = (sim.details.errorCodes ?? []).filter((c): c is number => typeof c === 'number');
+    const changes = errorCodes.map((c) => (isBatchJobFailureCode(c) ? BATCH_JOB_FAILURE_CODES[c].change : undefined)).filter((c): c is BatchJobChangeField => c !== undefined);
+    failures.push({
+      iccid: sim.iccid,
+      custom_field_1: sim.custom_field_1,
+      errorCodes,
+      descriptions: errorCodes.map((c) => batchJobFailureDescription(c) ?? `Unknown failure code ${c}`),
+      changes: [...new Set(changes)],
+    });
+  }
+  return failures;
+}
+
+export async function waitForBatchJob(client: Client, batchJobId: number, options: WaitForBatchJobOptions = {}): Promise<WaitForBatchJobResult> {
+  const mode = options.useSubscription ?? 'auto';
+  const report = progressReporter(batchJobId, options.onProgress);
+  let job: BatchJobFieldsFragment | undefined;
+  let via: WaitForBatchJobResult['via'] = 'subscription';
+  if (mode !== false) {
+    try {
+      job = await bySubscription(client, batchJobId, options, report);
+    } catch (err) {
+      if (!(err instanceof SocketUnavailable)) throw err;
+      // Only when asked for the subscription explicitly is a socket failure the caller's problem;
+      // in `auto` mode polling takes over (wrong credentials then surface from getBatchJob).
+      const cause = err.cause;
+      if (mode === true) throw cause instanceof SdkError ? cause : new ConnectionError('updatedBatchJob failed', { cause });
+    }
+  }
+  if (!job) {
+    via = 'polling';
+    job = await byPolling(client, batchJobId, options, report);
+  }
+  const failures = options.resolveFailures === false ? [] : await failuresOf(client, job, options.signal);
+  return { job, failures, via };
+}
