@@ -22,7 +22,36 @@ const itemsOf = (page) => {
 const token = (page) => Buffer.from(JSON.stringify({ next_offset: page * pageSize })).toString('base64');
 const pageOfToken = (t) => (t ? JSON.parse(Buffer.from(t, 'base64').toString()).next_offset / pageSize : 0);
 
+// Totogi: an Account with two active plan subscriptions, as getAccount's full selection returns it.
+const planVersion = (n) => ({ providerId: '1001', id: `pv-${n}`, version: `v${n}`, state: 'DEPLOYED', refCount: 3, createdAt: '2025-01-01T00:00:00Z', createdBy: 'ops', modifiedAt: '2025-01-02T00:00:00Z', modifiedBy: 'ops', deployedAt: '2025-01-03T00:00:00Z', deployedBy: 'ops', priority: n });
+const subscription = (n) => ({ planSubscriptionId: `sub-${n}`, from: '2025-01-01T00:00:00Z', to: null, renewal: 'MONTHLY', planVersion: planVersion(n), overrides: [{ name: 'discount', value: '5' }] });
+const account = Buffer.from(JSON.stringify({ data: { getAccount: {
+  __typename: 'Account', providerId: '1001', id: 'acc-1', customData: '{"tier":"gold"}', balance: { version: 7, value: 1234.5, customData: null },
+  parent: { providerId: '1001', id: 'acc-0', customData: null, friendsAndFamily: [], creditLimit: 0, churnScore: 0.1, activatedAt: '2024-01-01T00:00:00Z' },
+  inactivePlanVersions: [subscription(1)], activePlanVersions: [subscription(2), subscription(3)], archivedPlanVersions: [],
+  friendsAndFamily: ['+4917000000001'], creditLimit: 100, postpaid: { timezone: 'Europe/Berlin', billingDayOfMonth: 1, lastBillingDate: '2025-01-01', longFirstBillingCycle: false }, churnScore: 0.2, activatedAt: '2024-06-01T00:00:00Z',
+} } }));
+const cursorOf = (page) => Buffer.from(`page:${page}`).toString('base64');
+const pageOfCursor = (c) => (c ? Number(Buffer.from(c, 'base64').toString().slice(5)) + 1 : 0);
+const simcard = (i) => ({ id: String(i + 1), iccidPlastic: `8937${String(i).padStart(15, '0')}`, simId: `S${i}`, isBlocked: i % 7 === 0, allowFreeCallerIdChange: false, allowFreeVoiceSubstitution: false, resource: { balance: 12.5, dataBalance: 1024 } });
+const simcardsJson = new Map();
+
 const answers = {
+  GetAccount: () => account,
+  ListUsers: ({ first = 25, after }) => {
+    const page = pageOfCursor(after);
+    const edges = Array.from({ length: first }, (_, k) => {
+      const i = page * first + k;
+      return { cursor: `u${i}`, node: { providerId: '1001', userId: `user-${i}`, email: `user${i}@example.com`, name: `User ${i}`, phoneNumber: null, jobTitle: 'ops' } };
+    });
+    return Buffer.from(JSON.stringify({ data: { listUsers: { __typename: 'ListUsersConnection', edges, pageInfo: { hasNextPage: page + 1 < totalPages, endCursor: cursorOf(page), hasPreviousPage: page > 0, startCursor: cursorOf(page) } } } }));
+  },
+  Simcards: ({ offset = 0, limit = 100 }) => {
+    const count = totalPages * pageSize;
+    const key = `${offset}:${limit}`;
+    if (!simcardsJson.has(key)) simcardsJson.set(key, JSON.stringify(Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, k) => simcard(offset + k))));
+    return Buffer.from(`{"data":{"simcards":{"items":${simcardsJson.get(key)},"count":${count}}}}`);
+  },
   ListSims: ({ nextToken }) => {
     const page = pageOfToken(nextToken);
     const next = page + 1 < totalPages ? JSON.stringify(token(page + 1)) : 'null';

@@ -2,6 +2,7 @@
 // body (baseline) vs graphql-request used plainly, sequential and 16 in flight.
 import { GraphQLClient } from 'graphql-request';
 import { createWhereverClient } from '@sdk/wherever';
+import { createTotogiClient } from '@sdk/totogi';
 import { QUICK, cpuPerOp, fmt, interleaved, startServer, table } from '../lib.mjs';
 
 export async function overhead() {
@@ -21,6 +22,23 @@ export async function overhead() {
         'raw fetch': async () => (await fetch(server.url, { method: 'POST', headers, body })).json(),
         '@sdk client': () => wherever.listSims(variables),
         '@sdk client, fetch transport': () => viaFetch.listSims(variables),
+        'graphql-request': () => gql.request(op.document, variables),
+      },
+    });
+  }
+  {
+    const tokenProvider = { getAccessToken: async () => 'bench-token' };
+    const totogi = createTotogiClient({ auth: { tokenProvider }, endpoint: server.url });
+    const op = totogi.getAccount.operation;
+    const variables = { providerId: '1001', accountId: 'acc-1' };
+    const body = op.bodyPrefix + JSON.stringify(variables) + '}';
+    const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'bench-token' };
+    const gql = new GraphQLClient(server.url, { headers: { authorization: 'bench-token' } });
+    cases.push({
+      name: 'Totogi getAccount (5-member union)',
+      run: {
+        'raw fetch': async () => (await fetch(server.url, { method: 'POST', headers, body })).json(),
+        '@sdk client': () => totogi.getAccount(variables),
         'graphql-request': () => gql.request(op.document, variables),
       },
     });
