@@ -3,6 +3,8 @@
 import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
+import { createTotogiClient, isApiError } from '@sdk/totogi';
+import { createTotogiMock } from '@sdk/totogi/testing';
 import { fleetReport } from './fleet-report.mjs';
 
 const sections = [];
@@ -78,6 +80,36 @@ sections.push(async () => {
   } finally {
     await wherever.realtime.close();
     api.dispose();
+    await server.close();
+  }
+});
+
+sections.push(async () => {
+  const accounts = ['alice', 'bob', 'carol', 'dave'].map((name, i) => ({ id: `acc-${name}`, balance: 10 + i * 7.5 }));
+  const api = createTotogiMock({ accounts, plans: [{ name: 'IoT 1 GB' }, { name: 'IoT 5 GB' }, { name: 'Voice flat' }] });
+  const server = await api.listen();
+  console.log(`\n== Totogi (fake at ${server.endpoint}, Cognito at ${server.cognitoEndpoint}) ==`);
+  try {
+    const totogi = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint });
+    const { providerId } = api;
+    await totogi.creditAccount({ input: { providerId, accountId: 'acc-alice', amount: 5 } });
+    await totogi.debitAccount({ input: { providerId, accountId: 'acc-bob', amount: 2.5, mode: 'IMMEDIATE' } });
+    const rows = [];
+    for (const { id } of accounts) {
+      const account = await totogi.getAccount({ providerId, accountId: id }); // the Account member, typed
+      rows.push({ account: account?.id, balance: account?.balance?.value });
+    }
+    console.table(rows);
+    try {
+      await totogi.getAccount({ providerId, accountId: 'acc-nobody' });
+    } catch (err) {
+      if (isApiError(err, 'AccountNotFound')) console.log(`unknown account → ${err.__typename} (${err.errorCode})`);
+      else throw err;
+    }
+    const plans = await totogi.getPlans.all({ providerId }).toArray();
+    console.log(`plans (Relay connection, walked with for await): ${plans.map((p) => p.name).join(', ')}`);
+    console.log(`(${api.cognito.logins.length} Cognito login, ${api.requests.length} GraphQL requests)`);
+  } finally {
     await server.close();
   }
 });
