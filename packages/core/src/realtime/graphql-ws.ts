@@ -10,7 +10,7 @@ import { AbortError, AuthError, ConnectionError, SdkError, ValidationError } fro
 import { redact } from '../transport/observability.js';
 import type { OperationDescriptor } from '../transport/operation.js';
 import { SubscriptionChannel } from './channel.js';
-import { authHeaders, authorizationObject, errorFromEntries, loadWebSocket, pick, reconnectDelay, safeUrl } from './shared.js';
+import { authHeaders, authorizationObject, errorFromEntries, importAtRuntime, loadWebSocket, pick, reconnectDelay, safeUrl } from './shared.js';
 import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketConstructor, WebSocketLike } from './types.js';
 
 interface Entry {
@@ -51,7 +51,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
 
   function getClient(): Promise<Client> {
     client ??= (async () => {
-      const [{ createClient }, WebSocketImpl] = await Promise.all([import('graphql-ws'), loadWebSocket(config.WebSocket)]);
+      const [{ createClient }, WebSocketImpl] = await Promise.all([importAtRuntime<typeof import('graphql-ws')>('graphql-ws'), loadWebSocket(config.WebSocket)]);
       return createClient({
         url: config.url,
         webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status)),

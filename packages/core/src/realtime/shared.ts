@@ -12,13 +12,21 @@ export const DEFAULT_RECONNECT: ReconnectOptions = { retries: 10, baseDelayMs: 5
 let cached: Promise<WebSocketConstructor> | undefined;
 
 /**
+ * Imports a module only when it is needed, by a name bundlers do not follow: a literal `import('ws')`
+ * would put ws, graphql-ws and graphql into every bundle of the main entry, subscriptions or not.
+ */
+export function importAtRuntime<T>(name: string): Promise<T> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name) as Promise<T>;
+}
+
+/**
  * The WebSocket class: the injected one, else `ws`, imported on first use so that importing the SDK
  * does not load it. `ws` is preferred over Node 22's global WebSocket because only `ws` reports the HTTP
  * status of a refused upgrade, which is how a 401/403 is told apart from a network failure.
  */
 export function loadWebSocket(injected: WebSocketConstructor | undefined): Promise<WebSocketConstructor> {
   if (injected) return Promise.resolve(injected);
-  cached ??= import('ws').then(
+  cached ??= importAtRuntime<typeof import('ws')>('ws').then(
     (mod) => ((mod as { default?: unknown }).default ?? (mod as { WebSocket?: unknown }).WebSocket) as WebSocketConstructor,
     (err: unknown) => {
       cached = undefined;
