@@ -1,5 +1,6 @@
 // 3. Iteration: walking pages from a server that adds 20 ms per page, against a hand-written fetch loop
 // doing the same pages. Wall time; ratio to the hand-written loop of the same strategy.
+import { bodyPrefixOf } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
 import { createTotogiClient } from '@sdk/totogi';
 import { createMyPhoneClient } from '@sdk/myphone';
@@ -10,7 +11,7 @@ export async function iteration() {
   const server = await startServer({ LATENCY_MS: '20', PAGES: String(pages) });
   const wherever = createWhereverClient({ apiKey: 'bench-key', endpoint: server.url });
   const headers = { 'content-type': 'application/json', authorization: 'bench-key' };
-  const prefix = wherever.listSims.operation.bodyPrefix;
+  const prefix = bodyPrefixOf(wherever.listSims.operation);
   const contenders = {
     'wherever nextToken: hand-written loop': async () => {
       let n = 0;
@@ -33,8 +34,8 @@ export async function iteration() {
   const tokenProvider = { getAccessToken: async () => 'bench-token' };
   const totogi = createTotogiClient({ auth: { tokenProvider }, endpoint: server.url });
   const myphone = createMyPhoneClient({ tokenProvider, endpoint: server.url });
-  const usersPrefix = totogi.listUsers.operation.bodyPrefix;
-  const simcardsPrefix = myphone.simcards.operation.bodyPrefix;
+  const usersPrefix = bodyPrefixOf(totogi.listUsers.operation);
+  const simcardsPrefix = bodyPrefixOf(myphone.simcards.operation);
   const post = async (prefix, variables) => (await (await fetch(server.url, { method: 'POST', headers, body: prefix + JSON.stringify(variables) + '}' })).json()).data;
   const groups = {
     // Totogi allows at most 25 per page: its walk is 100 pages of 25.

@@ -1,6 +1,7 @@
 // 1. Per-call overhead: client CPU µs per request and requests/s, ours vs raw fetch of a pre-serialized
 // body (baseline) vs graphql-request used plainly, sequential and 16 in flight.
 import { GraphQLClient } from 'graphql-request';
+import { bodyPrefixOf } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
 import { createTotogiClient } from '@sdk/totogi';
 import { QUICK, cpuPerOp, fmt, interleaved, startServer, table } from '../lib.mjs';
@@ -13,7 +14,7 @@ export async function overhead() {
     const viaFetch = createWhereverClient({ apiKey: 'bench-key', endpoint: server.url, fetch: globalThis.fetch });
     const op = wherever.listSims.operation;
     const variables = { limit: 100 };
-    const body = op.bodyPrefix + JSON.stringify(variables) + '}';
+    const body = bodyPrefixOf(op) + JSON.stringify(variables) + '}';
     const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'bench-key' };
     const gql = new GraphQLClient(server.url, { headers: { authorization: 'bench-key' } });
     cases.push({
@@ -31,7 +32,7 @@ export async function overhead() {
     const totogi = createTotogiClient({ auth: { tokenProvider }, endpoint: server.url });
     const op = totogi.getAccount.operation;
     const variables = { providerId: '1001', accountId: 'acc-1' };
-    const body = op.bodyPrefix + JSON.stringify(variables) + '}';
+    const body = bodyPrefixOf(op) + JSON.stringify(variables) + '}';
     const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: 'bench-token' };
     const gql = new GraphQLClient(server.url, { headers: { authorization: 'bench-token' } });
     cases.push({

@@ -87,6 +87,7 @@ module.exports = {
     const out = [];
     const typeImports = new Set();
     const entries = [];
+    const usedConstants = new Set();
     // Error members: union members that carry `errorCode` (the seed's convention for error types).
     const errorTypes = new Map();
     for (const type of Object.values(schema.getTypeMap())) {
@@ -156,11 +157,11 @@ module.exports = {
         bounds.push(...sizeBound(limitVar));
       }
 
-      const used = usedFragments(op, fragments);
-      const document = stripIgnoredCharacters(
-        [print(op), ...[...used].sort().map((f) => print(fragments.get(f)))].join('\n'),
-      );
-      const bodyPrefix = `${JSON.stringify({ operationName: name, query: document }).slice(0, -1)},"variables":`;
+      // The document is the minified operation followed by its fragments; each fragment's text is emitted
+      // once as a shared constant (Totogi's union fragments recur in dozens of operations).
+      const used = [...usedFragments(op, fragments)].sort();
+      for (const f of used) usedConstants.add(f);
+      const documentExpr = [JSON.stringify(stripIgnoredCharacters(print(op))), ...used.map((f) => `F_${f}`)].join(' + ');
 
       // Result type: the data at `path`, stepping through nullable namespaces.
       let resultTs = typeName;
@@ -172,8 +173,7 @@ module.exports = {
       const descriptor = {
         name,
         kind: op.operation,
-        document,
-        bodyPrefix,
+        document: '@@DOCUMENT@@',
         path,
         ...(errorTypenames.length ? { errorTypenames } : {}),
         ...(pagination ? { pagination } : {}),
@@ -182,7 +182,7 @@ module.exports = {
       const vars = `${typeName}Variables`;
       out.push(
         `/** \`${op.operation} ${name}\` → \`${path.join('.')}\` */`,
-        `export const ${name}: OperationDescriptor<${typeName}, ${vars}, ${resultTs}> = ${JSON.stringify(descriptor)};`,
+        `export const ${name}: OperationDescriptor<${typeName}, ${vars}, ${resultTs}> = ${JSON.stringify(descriptor).replace('"@@DOCUMENT@@"', documentExpr)};`,
         '',
       );
 
@@ -271,6 +271,7 @@ module.exports = {
       '}',
       '',
     ];
-    return [...header, ...out, ...footer].join('\n');
+    const fragmentConstants = [...usedConstants].sort().map((f) => `const F_${f} = ${JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))};`);
+    return [...header, ...fragmentConstants, ...(fragmentConstants.length ? [''] : []), ...out, ...footer].join('\n');
   },
 };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { OperationDescriptor } from '@sdk/core';
 
 /** A hand-made operation descriptor, shaped like the generated ones. */
@@ -24,7 +25,7 @@ export interface Scripted {
 
 export type Step =
   | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
-  | { json: unknown; status?: number; headers?: Record<string, string>; delayMs?: number }
+  | { json: unknown; status?: number; headers?: Record<string, string>; delayMs?: number; encoding?: 'gzip' | 'br' }
   | 'reset'
   | 'hang';
 
@@ -46,8 +47,10 @@ export async function scriptedServer(steps: Step[] | ((n: number, body: unknown,
           return res.write('{"data":');
         }
         if ('json' in step) {
-          res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...step.headers });
-          return res.end(JSON.stringify(step.json));
+          const raw = Buffer.from(JSON.stringify(step.json));
+          const body = step.encoding === 'gzip' ? gzipSync(raw) : step.encoding === 'br' ? brotliCompressSync(raw) : raw;
+          res.writeHead(step.status ?? 200, { 'content-type': 'application/json', ...(step.encoding ? { 'content-encoding': step.encoding } : {}), ...step.headers });
+          return res.end(body);
         }
         res.writeHead(step.status, { 'content-type': 'text/html', ...step.headers });
         res.end(step.body ?? '');

@@ -247,6 +247,15 @@ describe('responses', () => {
     expect(member.data).toMatchObject({ __typename: 'ThingNotFound' });
   });
 
+  it('asks for compression and decodes gzip and br bodies', async () => {
+    const big = { id: 'x'.repeat(10_000) };
+    server = await scriptedServer([{ json: { data: { thing: big } }, encoding: 'gzip' }, { json: { data: { thing: big } }, encoding: 'br' }]);
+    const ex = createExecutor({ endpoint: server.url, auth: noAuth(), retry: 0 });
+    expect((await ex.execute(op('Q'), {}, {})).data).toEqual(big);
+    expect((await ex.execute(op('Q'), {}, {})).data).toEqual(big);
+    expect(String(server.seen[0]!.headers['accept-encoding'])).toMatch(/gzip/);
+  });
+
   it('takes the request id from the response headers', async () => {
     server = await scriptedServer([{ status: 500, headers: { 'x-amzn-requestid': 'req-42' } }]);
     const ex = createExecutor({ endpoint: server.url, auth: noAuth(), retry: 0 });

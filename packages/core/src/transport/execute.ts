@@ -12,7 +12,7 @@ import {
   type GraphQLErrorEntry,
 } from '../errors/index.js';
 import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from './observability.js';
-import type { OperationDescriptor } from './operation.js';
+import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
 import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
@@ -230,7 +230,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const timeoutMs = call?.timeoutMs ?? clientTimeout;
     const deadlineMs = call?.deadlineMs ?? options.deadlineMs;
     const userSignal = call?.signal;
-    const body = op.bodyPrefix + JSON.stringify(vars) + '}';
+    const body = bodyPrefixOf(op) + JSON.stringify(vars) + '}';
     const started = Date.now();
     const deadlineAt = deadlineMs === undefined ? undefined : started + deadlineMs;
     const mayRetryUnsafe = op.kind !== 'mutation' || retry.retryMutations;

@@ -1,7 +1,7 @@
 /**
- * A precompiled GraphQL operation, emitted by the codegen plugin (see tools/codegen-plugin).
- * Everything that does not depend on the call's variables is computed at build time, so a request
- * only adds `JSON.stringify(variables)` to `bodyPrefix`.
+ * A precompiled GraphQL operation, emitted by the codegen plugin (tools/codegen). The document is
+ * minified at build time; the fixed part of the JSON body is built once per operation on first use
+ * (bodyPrefixOf), so a request only appends `JSON.stringify(variables)`.
  */
 
 export type OperationKind = 'query' | 'mutation' | 'subscription';
@@ -27,8 +27,8 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly kind: OperationKind;
   /** The minified document (operation + the fragments it uses). */
   readonly document: string;
-  /** `{"operationName":"X","query":"…","variables":` — close with variables JSON and `}`. */
-  readonly bodyPrefix: string;
+  /** `{"operationName":"X","query":"…","variables":`; computed by bodyPrefixOf when absent. */
+  bodyPrefix?: string;
   /** Field path from `data` to the method's result, e.g. `['simcard', 'block']`. */
   readonly path: readonly string[];
   /** Typenames of the result union's error members, when the result is a union. */
@@ -37,6 +37,11 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly bounds?: readonly VariableBound[];
   /** Phantom types only: never set at runtime. */
   readonly __types?: { data: TData; variables: TVariables; result: TResult };
+}
+
+/** The fixed start of the request body, built once per operation and kept on it. */
+export function bodyPrefixOf(op: OperationDescriptor): string {
+  return (op.bodyPrefix ??= `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`);
 }
 
 export type DataOf<O> = O extends OperationDescriptor<infer D, any, any> ? D : never;

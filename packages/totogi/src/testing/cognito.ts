@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '@sdk/core/testing';
-import { cognitoSecretHash } from '../auth.js';
+import { createHmac } from 'node:crypto';
 
 export interface CognitoRequestRecord {
   authFlow: string | undefined;
@@ -165,7 +165,7 @@ export class FakeCognito {
 
     const checkHash = (username: string) => {
       if (!o.clientSecret) return record.secretHash === undefined ? undefined : error('NotAuthorizedException', `Client ${o.clientId} is configured without a secret; SECRET_HASH must not be sent.`);
-      if (record.secretHash !== cognitoSecretHash(username, o.clientId, o.clientSecret)) return error('NotAuthorizedException', `Unable to verify secret hash for client ${o.clientId}`);
+      if (record.secretHash !== createHmac('sha256', o.clientSecret).update(username + o.clientId).digest('base64')) return error('NotAuthorizedException', `Unable to verify secret hash for client ${o.clientId}`);
       return undefined;
     };
 
