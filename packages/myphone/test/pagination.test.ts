@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '@sdk/myphone';
+import { AbortError, ValidationError } from '@sdk/myphone';
 import { generateSimcards } from '@sdk/myphone/testing';
 import { sleep, useMyPhone } from './helpers.js';
 
@@ -121,5 +121,27 @@ describe('didService.didForRent.multitel (plain list, no count)', () => {
     const { api, myphone } = setup({ didsForRent: offers(20) });
     expect(await myphone.didService.didForRent.multitel.all({ prefix: '1785', limit: 10 }).toArray()).toHaveLength(20);
     expect(api.requestsOf('DidServiceDidForRentMultitel')).toHaveLength(3);
+  });
+});
+
+describe('cancelling an offset walk', () => {
+  it('aborting the signal cancels the pages fetched ahead and requests nothing more', async () => {
+    const { api, myphone } = setup({ simcards: generateSimcards(1000) });
+    api.override('Simcards', async () => {
+      await sleep(30); // every page is slow, so prefetches are in flight when the loop aborts
+      return undefined;
+    });
+    const controller = new AbortController();
+    const err = await (async () => {
+      for await (const sim of myphone.simcards.all({ limit: 100 }, { concurrency: 4, signal: controller.signal })) {
+        if (sim.id === '150') controller.abort(new Error('deploy'));
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).reason).toEqual(new Error('deploy'));
+    const requested = api.requestsOf('Simcards').length;
+    await sleep(100);
+    expect(api.requestsOf('Simcards')).toHaveLength(requested); // nothing new after the abort
+    expect(requested).toBeLessThanOrEqual(6); // first page + at most 4 ahead (+1 refilled as page 1 was taken)
   });
 });

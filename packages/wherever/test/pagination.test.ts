@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PaginationError, ValidationError, createWhereverClient } from '@sdk/wherever';
+import { AbortError, PaginationError, ValidationError, createWhereverClient } from '@sdk/wherever';
 import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
 
 const server = setupServer();
@@ -143,4 +143,22 @@ describe('resume positions', () => {
     expect(new Set(seen).size).toBe(30);
     expect(seen).toHaveLength(35); // the rest of the interrupted page comes again, never skipped
   });
+});
+
+describe('cancelling an iteration', () => {
+  it('an aborted signal stops further page requests at once and surfaces AbortError with the reason', async () => {
+    const { api, wherever } = setup({ sims: generateSims(500) });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const sim of wherever.listSims.all({ limit: 10 }, { signal: controller.signal })) {
+        seen.push(sim.iccid);
+        if (seen.length === 15) controller.abort(new Error('shutting down'));
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).reason).toEqual(new Error('shutting down'));
+    expect(api.requestsOf('ListSims')).toHaveLength(2); // the page in hand was finished; no page after it was requested
+  });
+
 });
