@@ -170,11 +170,15 @@ module.exports = {
       const errorsTs = errorTypenames.map((t) => JSON.stringify(t)).join(' | ');
       if (errorTypenames.length) resultTs = `Exclude<${rawTs}, { __typename: ${errorsTs} }>`;
 
+      const declared = (op.variableDefinitions ?? []).map((v) => v.variable.name.value);
+      const required = (op.variableDefinitions ?? []).filter((v) => v.type.kind === Kind.NON_NULL_TYPE && !v.defaultValue).map((v) => v.variable.name.value);
       const descriptor = {
         name,
         kind: op.operation,
         document: '@@DOCUMENT@@',
         path,
+        variables: declared,
+        ...(required.length ? { required } : {}),
         ...(errorTypenames.length ? { errorTypenames } : {}),
         ...(pagination ? { pagination } : {}),
         ...(bounds.length ? { bounds } : {}),

@@ -110,6 +110,35 @@ describe('TokenManager', () => {
     await expect(empty.getAccessToken()).rejects.toThrow(/no usable access token/);
   });
 
+  it('a failing onTokens does not fail the call or force another login', async () => {
+    const c = clock();
+    let logins = 0;
+    const events: TokenEvent[] = [];
+    const tm = new TokenManager({
+      now: c.now,
+      login: async () => ({ accessToken: `t${++logins}`, expiresAt: c.now() + 60_000 }),
+      onTokens: () => {
+        throw new Error('disk full');
+      },
+      onEvent: (e) => events.push(e),
+    });
+    expect(await tm.getAccessToken()).toBe('t1');
+    expect(await tm.getAccessToken()).toBe('t1');
+    expect(logins).toBe(1);
+    expect(events).toEqual([expect.objectContaining({ action: 'login', ok: true, persistFailed: true })]);
+  });
+
+  it('renews a short-lived token at half its lifetime, not on every call', async () => {
+    const c = clock();
+    const { tm, calls } = manager({ now: c.now, ttlMs: 4_000 }); // shorter than the 5 s skew
+    await tm.getAccessToken();
+    for (let i = 0; i < 5; i++) await tm.getAccessToken();
+    expect(calls).toEqual({ login: 1, refresh: 0 });
+    c.advance(2_100);
+    await tm.getAccessToken();
+    expect(calls).toEqual({ login: 1, refresh: 1 });
+  });
+
   it('keeps tokens out of util.inspect and JSON.stringify', async () => {
     const c = clock();
     const { tm } = manager({ now: c.now });

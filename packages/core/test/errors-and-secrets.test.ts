@@ -12,6 +12,7 @@ import {
   buildMethods,
   createExecutor,
   isApiError,
+  redact,
   tokenAuth,
   type Logger,
   type SdkEvent,
@@ -108,6 +109,17 @@ describe('secrets never leak', () => {
       redactions += outputs.join('\n').split('[REDACTED]').length - 1;
     }
     expect(redactions).toBeGreaterThan(0);
+  });
+});
+
+describe('redaction', () => {
+  it('scrubs secrets in raw and JSON-escaped form', () => {
+    const secret = 'pa"ss\\word-42';
+    const echoed = `body was ${JSON.stringify({ password: secret })} and raw ${secret}`;
+    const out = redact(echoed, [secret]);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(out.match(/\[REDACTED\]/g)).toHaveLength(2);
   });
 });
 

@@ -62,6 +62,13 @@ describe('retries', () => {
     await expect(optIn.execute(op('Charge', 'mutation'), {}, {})).resolves.toMatchObject({ response: { attempts: 2 } });
   });
 
+  it('does not retry a mutation on 503 even with Retry-After (the work may be half done)', async () => {
+    server = await scriptedServer([{ status: 503, headers: { 'retry-after': '0' } }, ok()]);
+    const ex = createExecutor({ endpoint: server.url, auth: noAuth(), retry: fast });
+    await expect(ex.execute(op('Charge', 'mutation'), {}, {})).rejects.toMatchObject({ status: 503, attempts: 1 });
+    expect(server.seen).toHaveLength(1);
+  });
+
   it('retries a mutation on explicit throttling (429) and on a refused connection', async () => {
     server = await scriptedServer([{ status: 429, headers: { 'retry-after-ms': '5' } }, ok()]);
     const ex = createExecutor({ endpoint: server.url, auth: noAuth(), retry: fast });

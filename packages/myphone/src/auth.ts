@@ -8,7 +8,7 @@
  * `{ refreshToken }` and expect the login's answer shape; core's TokenManager falls back to a full
  * login whenever that fails or the refresh token has expired, so a wrong guess costs one extra request.
  */
-import { AuthError, TokenManager, ValidationError, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AuthError, TokenManager, ValidationError, requestTokens, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
 import { MYPHONE_LOGIN_PATH, MYPHONE_ORIGIN, MYPHONE_REFRESH_PATH } from './constants.js';
 
 export type { TokenSet } from '@sdk/core';
@@ -58,14 +58,6 @@ function joinUrl(origin: string, path: string): string {
   return `${origin.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-function serverMessage(json: unknown, text: string): string | undefined {
-  const body = json as { message?: unknown; error?: unknown; detail?: unknown; errors?: { message?: unknown }[] } | undefined;
-  const candidates = [body?.message, body?.error, body?.detail, Array.isArray(body?.errors) ? body.errors[0]?.message : undefined];
-  const found = candidates.find((c): c is string => typeof c === 'string' && c.trim() !== '');
-  const msg = (found ?? text).trim();
-  return msg === '' ? undefined : msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
-}
-
 /** Parses `{ data: { access, refresh } }` into a core TokenSet. */
 export function parseMyPhoneTokens(json: unknown, now: number): TokenSet | undefined {
   const data = (json as { data?: { access?: TokenPair; refresh?: TokenPair } } | undefined)?.data;
@@ -83,7 +75,7 @@ export function parseMyPhoneTokens(json: unknown, now: number): TokenSet | undef
   };
 }
 
-async function requestTokens(
+async function fetchTokens(
   kind: 'login' | 'refresh',
   url: string,
   body: Record<string, unknown>,
@@ -91,38 +83,17 @@ async function requestTokens(
   options: Pick<MyPhoneAuthOptions, 'fetch' | 'timeoutMs' | 'now'>,
   signal: AbortSignal | undefined,
 ): Promise<TokenSet> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const fetchImpl = options.fetch ?? (globalThis.fetch as FetchLike);
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    text = await res.text();
-  } catch (err) {
-    if (timeout.aborted) throw new AuthError(`MyPhone ${kind} timed out after ${timeoutMs} ms (${url})`, { endpoint: url });
-    // The cause is a network error (it never holds the request body, so no credentials).
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new AuthError(`MyPhone ${kind} could not reach ${url}: ${reason}`, { endpoint: url, cause: err });
-  }
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (res.status < 200 || res.status >= 300) {
-    let detail = serverMessage(json, text);
-    // Never echo a server message that quotes a credential back.
-    if (detail !== undefined && secrets.some((s) => s !== '' && detail!.includes(s))) detail = undefined;
-    throw new AuthError(`MyPhone ${kind} failed: HTTP ${res.status} from ${url}${detail ? ` (${detail})` : ''}`, { status: res.status, endpoint: url });
-  }
-  const tokens = parseMyPhoneTokens(json, (options.now ?? Date.now)());
+  const res = await requestTokens({
+    what: `MyPhone ${kind}`,
+    url,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    secrets,
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+    signal,
+  });
+  const tokens = parseMyPhoneTokens(res.json, (options.now ?? Date.now)());
   if (!tokens) throw new AuthError(`MyPhone ${kind} response from ${url} has no data.access.token`, { status: res.status, endpoint: url });
   return tokens;
 }
@@ -137,14 +108,14 @@ export function createMyPhoneTokenManager(options: MyPhoneAuthOptions): TokenMan
     throw new ValidationError('MyPhone needs { username, password } (non-empty strings), or your own tokenProvider', { field: 'username' });
   }
   const origin = options.origin ?? MYPHONE_ORIGIN;
-  if (!/^https?:\/\//.test(origin)) throw new ValidationError(`origin must be an http(s) URL, got ${JSON.stringify(origin)}`, { field: 'origin' });
+  if (!/^https?:\/\//.test(origin)) throw new ValidationError("origin must be an http(s) URL", { field: "origin" });
   const loginUrl = joinUrl(origin, options.loginPath ?? MYPHONE_LOGIN_PATH);
   const refreshUrl = options.refresh === false ? undefined : joinUrl(origin, options.refresh?.path ?? options.refreshPath ?? MYPHONE_REFRESH_PATH);
   const refreshBody = (options.refresh !== false && options.refresh?.body) || ((refreshToken: string) => ({ refreshToken }));
 
   return new TokenManager({
-    login: (signal) => requestTokens('login', loginUrl, { username, password }, [password], options, signal),
-    refresh: refreshUrl ? (token, signal) => requestTokens('refresh', refreshUrl, refreshBody(token), [password, token], options, signal) : undefined,
+    login: (signal) => fetchTokens('login', loginUrl, { username, password }, [password], options, signal),
+    refresh: refreshUrl ? (token, signal) => fetchTokens('refresh', refreshUrl, refreshBody(token), [password, token], options, signal) : undefined,
     skewMs: options.skewMs,
     initialTokens: options.initialTokens,
     onTokens: options.onTokens,

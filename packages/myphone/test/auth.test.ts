@@ -69,7 +69,21 @@ describe('login', () => {
     const api = createMyPhoneMock();
     server.use(...api.handlers);
     const myphone = createMyPhoneClient({ username: 'someone-else', password: 'whatever-pw', retry: 0 });
-    await expect(myphone.simcards()).rejects.toThrow(/HTTP 401 from https:\/\/api\.myphone\.group\/partner\/login \(Invalid username or password\)/);
+    await expect(myphone.simcards()).rejects.toThrow(/MyPhone login at https:\/\/api\.myphone\.group\/partner\/login was refused with HTTP 401: Invalid username or password/);
+  });
+
+  it('scrubs a password the server or the network layer echoes back, even JSON-escaped or past 200 characters', async () => {
+    const password = 'pa"ss\\word-Sup3rSecret';
+    const echo = async (_url: string, init: RequestInit) =>
+      new Response(JSON.stringify({ message: `${'x'.repeat(190)} ${String(init.body)}` }), { status: 401, headers: { 'content-type': 'application/json' } });
+    const refusing = createMyPhoneClient({ username: 'u', password, fetch: echo as never, retry: 0 });
+    const quoting = createMyPhoneClient({ username: 'u', password, fetch: (async (_url: string, init: RequestInit) => Promise.reject(new TypeError(`proxy refused ${String(init.body)}`))) as never, retry: 0 });
+    for (const client of [refusing, quoting]) {
+      const err = (await client.simcards().catch((e: unknown) => e)) as AuthError;
+      expect(err).toBeInstanceOf(AuthError);
+      const text = `${err.message} ${err.stack} ${inspect(err, { depth: 10 })} ${JSON.stringify(err)}`;
+      for (const form of [password, JSON.stringify(password).slice(1, -1), 'Sup3rSecr']) expect(text).not.toContain(form);
+    }
   });
 
   it('an unreachable login endpoint is an AuthError too', async () => {

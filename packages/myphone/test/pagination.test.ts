@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, ValidationError } from '@sdk/myphone';
+import { AbortError, PaginationError, ValidationError } from '@sdk/myphone';
 import { generateSimcards } from '@sdk/myphone/testing';
 import { sleep, useMyPhone } from './helpers.js';
 
@@ -143,5 +143,35 @@ describe('cancelling an offset walk', () => {
     await sleep(100);
     expect(api.requestsOf('Simcards')).toHaveLength(requested); // nothing new after the abort
     expect(requested).toBeLessThanOrEqual(6); // first page + at most 4 ahead (+1 refilled as page 1 was taken)
+  });
+});
+
+describe('servers that do not page the way count and limit promise', () => {
+  it('a server that caps the page size below limit fails loudly instead of skipping items', async () => {
+    const { api, myphone } = setup({ simcards: generateSimcards(250) });
+    api.override('Simcards', (variables) => {
+      const offset = variables.offset ?? 0;
+      const items = generateSimcards(250).slice(offset, offset + 50).map((s, i) => ({ id: String(offset + i + 1), iccidPlastic: s.iccidPlastic ?? null }));
+      return { data: { simcards: { items, count: 250 } } as never };
+    });
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const sim of myphone.simcards.all({ limit: 100 }, { concurrency: 1 })) seen.push(sim.id);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PaginationError);
+    expect((err as PaginationError).cursor).toEqual({ offset: 150 }); // resume here with a smaller limit
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('a count no larger than the first page is treated as a page size: the walk continues until a short page', async () => {
+    const { api, myphone } = setup({ simcards: generateSimcards(250) });
+    api.override('Simcards', (variables) => {
+      const offset = variables.offset ?? 0;
+      const limit = variables.limit ?? 100;
+      const items = Array.from({ length: Math.max(0, Math.min(limit, 250 - offset)) }, (_, i) => ({ id: String(offset + i + 1) }));
+      return { data: { simcards: { items, count: items.length } } as never };
+    });
+    const ids = await myphone.simcards.all({ limit: 100 }).toArray();
+    expect(ids).toHaveLength(250);
   });
 });

@@ -4,7 +4,7 @@
  * fallback to a full login when the refresh token is refused. Plain `fetch`, no AWS SDK: the
  * InitiateAuth call is one JSON POST.
  */
-import { AuthError, TokenManager, ValidationError, redact, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AuthError, TokenManager, ValidationError, requestTokens, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
 import { cognitoEndpointFor } from './constants.js';
 
 /**
@@ -55,6 +55,16 @@ export async function cognitoSecretHash(username: string, clientId: string, clie
   return createHmac('sha256', clientSecret).update(username + clientId).digest('base64');
 }
 
+/** A string claim from a JWT's payload (read, not verified: only used to address the user). */
+function jwtClaim(token: string | undefined, claim: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    return typeof payload[claim] === 'string' ? (payload[claim] as string) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 /** Checks Cognito options before anything is sent. Messages name the field, never its value. */
@@ -63,7 +73,7 @@ export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>): void 
     if (!nonEmpty(auth[key])) throw new ValidationError(`auth.${key} is required (a non-empty string)`, { field: `auth.${key}` });
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(auth.region!)) {
-    throw new ValidationError(`auth.region must be an AWS region such as us-east-1, got ${JSON.stringify(auth.region)}`, { field: 'auth.region' });
+    throw new ValidationError('auth.region must be an AWS region such as us-east-1', { field: 'auth.region' });
   }
   if (auth.clientSecret !== undefined && !nonEmpty(auth.clientSecret)) {
     throw new ValidationError('auth.clientSecret must be a non-empty string when given', { field: 'auth.clientSecret' });
@@ -72,7 +82,7 @@ export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>): void 
     throw new ValidationError('auth.cognitoEndpoint must be an http(s) URL', { field: 'auth.cognitoEndpoint' });
   }
   if (auth.tokenType !== undefined && auth.tokenType !== 'access' && auth.tokenType !== 'id') {
-    throw new ValidationError(`auth.tokenType must be 'access' or 'id', got ${JSON.stringify(auth.tokenType)}`, { field: 'auth.tokenType' });
+    throw new ValidationError("auth.tokenType must be 'access' or 'id'", { field: 'auth.tokenType' });
   }
 }
 
@@ -91,45 +101,31 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
   const pick = options.tokenType === 'id' ? 'IdToken' : 'AccessToken';
   const timeoutMs = context.timeoutMs ?? 30_000;
   const now = context.now ?? Date.now;
-  let hash: Promise<string> | undefined;
+  // A refresh's SECRET_HASH is made from the pool's own username (the tokens' `username` claim; a UUID when
+  // users sign in with their e-mail), a login's from the USERNAME sent. Learnt from each login's tokens.
+  let poolUsername = username;
 
   async function initiateAuth(flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>, scrub: readonly string[]): Promise<TokenSet> {
     const what = flow === 'USER_PASSWORD_AUTH' ? 'Cognito login (USER_PASSWORD_AUTH)' : 'Cognito refresh (REFRESH_TOKEN_AUTH)';
-    if (clientSecret) hash ??= cognitoSecretHash(username, clientId, clientSecret);
-    const secretHash = hash && (await hash);
+    const hashUser = flow === 'USER_PASSWORD_AUTH' ? username : poolUsername;
+    const secretHash = clientSecret ? await cognitoSecretHash(hashUser, clientId, clientSecret) : undefined;
     const body = JSON.stringify({ AuthFlow: flow, ClientId: clientId, AuthParameters: secretHash ? { ...parameters, SECRET_HASH: secretHash } : parameters });
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = now();
-    let res: Response;
-    let text: string;
-    try {
-      res = await (context.fetch ?? (globalThis.fetch as FetchLike))(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-        body,
-        signal: controller.signal,
-      });
-      text = await res.text();
-    } catch (err) {
-      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : redact(String((err as Error)?.message ?? err), scrub);
-      // No `cause`: a fetch error may echo the request, and the request holds the password.
-      throw new AuthError(`${what} could not reach ${endpoint}: ${reason}`, { endpoint });
-    } finally {
-      clearTimeout(timer);
-    }
-    let json: { __type?: string; message?: string; Message?: string; AuthenticationResult?: AuthenticationResult; ChallengeName?: string } | undefined;
-    try {
-      json = JSON.parse(text) as typeof json;
-    } catch {
-      json = undefined;
-    }
-    if (res.status < 200 || res.status >= 300) {
-      // `__type` may be namespaced: "com.amazonaws...#NotAuthorizedException".
-      const type = json?.__type ? String(json.__type).split('#').pop() : undefined;
-      const detail = [type, json?.message ?? json?.Message].filter(Boolean).join(': ');
-      throw new AuthError(redact(`${what} at ${endpoint} was refused with HTTP ${res.status}${detail ? `: ${detail}` : ''}`, scrub), { endpoint, status: res.status });
-    }
+    const res = await requestTokens({
+      what,
+      url: endpoint,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      body,
+      secrets: scrub,
+      timeoutMs,
+      fetch: context.fetch,
+      // Cognito errors: `{ __type: "com.amazonaws…#NotAuthorizedException", message }`.
+      describeError: (json: unknown) => {
+        const e = json as { __type?: string; message?: string; Message?: string } | undefined;
+        return [e?.__type?.split('#').pop(), e?.message ?? e?.Message].filter(Boolean).join(': ') || undefined;
+      },
+    });
+    const json = res.json as { AuthenticationResult?: AuthenticationResult; ChallengeName?: string } | undefined;
     const result = json?.AuthenticationResult;
     if (!result) {
       const challenge = json?.ChallengeName ? ` (challenge ${json.ChallengeName}, which a server-side client cannot answer)` : '';
@@ -139,6 +135,7 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
     if (!nonEmpty(token) || typeof result.ExpiresIn !== 'number' || !(result.ExpiresIn > 0)) {
       throw new AuthError(`${what} at ${endpoint} returned no usable ${pick}`, { endpoint, status: res.status });
     }
+    if (flow === 'USER_PASSWORD_AUTH') poolUsername = jwtClaim(result.AccessToken, 'username') ?? jwtClaim(result.IdToken, 'cognito:username') ?? username;
     return { accessToken: token, expiresAt: started + result.ExpiresIn * 1000, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined };
   }
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AuthError, TOTOGI_GRAPHQL_ENDPOINT, ValidationError, createTotogiClient, type CognitoAuthOptions, type TokenSet } from '@sdk/totogi';
-import { createTotogiMock } from '@sdk/totogi/testing';
+import { FakeCognito, createTotogiMock } from '@sdk/totogi/testing';
 import { useServer } from './setup.js';
 
 const setup = useServer();
@@ -123,10 +123,13 @@ describe('secrets', () => {
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
     api.cognito.expireTokens();
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
-    const expected = createHmac('sha256', clientSecret).update(api.credentials.username + api.credentials.clientId).digest('base64');
+    const hash = (user: string) => createHmac('sha256', clientSecret).update(user + api.credentials.clientId).digest('base64');
+    // Login hashes the e-mail the user signs in with; refresh hashes the pool's own (UUID) username, as Cognito does.
+    const poolUsername = FakeCognito.poolUsername(api.credentials.username);
+    expect(poolUsername).not.toBe(api.credentials.username);
     expect(api.cognito.requests.map((r) => [r.authFlow, r.secretHash, r.status])).toEqual([
-      ['USER_PASSWORD_AUTH', expected, 200],
-      ['REFRESH_TOKEN_AUTH', expected, 200],
+      ['USER_PASSWORD_AUTH', hash(api.credentials.username), 200],
+      ['REFRESH_TOKEN_AUTH', hash(poolUsername), 200],
     ]);
   });
 

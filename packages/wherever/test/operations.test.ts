@@ -204,3 +204,13 @@ describe('bad input and bad responses give typed errors', () => {
     expect(response.headers.get('content-type')).toContain('json');
   });
 });
+
+describe('variables from untyped callers', () => {
+  it('an unknown or missing variable is a ValidationError before any request', async () => {
+    const { api, wherever } = setup();
+    const untyped = wherever as unknown as Record<string, (v?: unknown) => Promise<unknown>>;
+    await expect(untyped.listSims!({ limit: 10, filters: { statusid: { eq: 2 } } })).rejects.toThrow(/unknown variable "filters"; it takes filter, order, limit, quickSearch, nextToken/);
+    await expect(untyped.updateSim!({ custom_field_1: 'x' })).rejects.toThrow(/variable iccid is required/);
+    expect(api.requests).toHaveLength(0);
+  });
+});

@@ -15,8 +15,10 @@ export interface TokenEvent {
   action: 'login' | 'refresh';
   ok: boolean;
   durationMs: number;
-  /** Why a refresh fell back to a full login, when it did. */
+  /** A refresh failed and a full login followed. */
   fallback?: boolean;
+  /** `onTokens` threw: the tokens are in use but were not persisted. */
+  persistFailed?: boolean;
 }
 
 export interface TokenManagerOptions {
@@ -51,6 +53,8 @@ export interface TokenProvider {
  */
 export class TokenManager implements TokenProvider {
   #tokens: TokenSet | undefined;
+  /** When the current tokens were stored: short-lived tokens renew at half their lifetime, not `skewMs` early. */
+  #storedAt = 0;
   #renewal: Promise<TokenSet> | undefined;
   readonly #options: TokenManagerOptions;
   readonly #skew: number;
@@ -61,12 +65,18 @@ export class TokenManager implements TokenProvider {
     this.#tokens = options.initialTokens;
     this.#skew = options.skewMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    this.#storedAt = this.#now();
   }
 
   async getAccessToken(signal?: AbortSignal): Promise<string> {
     const tokens = this.#tokens;
-    if (tokens && this.#now() < tokens.expiresAt - this.#skew) return tokens.accessToken;
+    if (tokens && this.#now() < tokens.expiresAt - this.#skewFor(tokens)) return tokens.accessToken;
     return (await this.#renew(signal)).accessToken;
+  }
+
+  /** `skewMs`, but never more than half the token's lifetime (a 20 s token must not renew on every call). */
+  #skewFor(tokens: TokenSet): number {
+    return Math.min(this.#skew, Math.max(0, (tokens.expiresAt - this.#storedAt) / 2));
   }
 
   async invalidate(token: string, signal?: AbortSignal): Promise<boolean> {
@@ -129,8 +139,15 @@ export class TokenManager implements TokenProvider {
       throw new AuthError(`${action} returned no usable access token`);
     }
     this.#tokens = tokens;
-    this.#options.onEvent?.({ type: 'token', action, ok: true, durationMs: this.#now() - started, ...(fallback ? { fallback } : {}) });
-    await this.#options.onTokens?.(tokens);
+    this.#storedAt = this.#now();
+    let persistFailed = false;
+    try {
+      await this.#options.onTokens?.(tokens);
+    } catch {
+      // The login worked; a failing persistence callback must not fail the caller's request.
+      persistFailed = true;
+    }
+    this.#options.onEvent?.({ type: 'token', action, ok: true, durationMs: this.#now() - started, ...(fallback ? { fallback } : {}), ...(persistFailed ? { persistFailed } : {}) });
     return tokens;
   }
 

@@ -182,6 +182,9 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
     const first = await get(start);
     let total = countOf(first);
     let items = pageItems(spec, first);
+    // A full first page whose `count` is no more than its own length looks like a page size, not a total:
+    // do not trust it to plan the walk; read page by page until a short page instead.
+    if (total !== undefined && items.length >= limit && total <= start + items.length) total = undefined;
     advance(self, { [spec.offsetVar]: start + limit });
     yield first;
     if (total === undefined) {
@@ -211,9 +214,14 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
     while (window.length > 0) {
       const head = window.shift()!;
       const page = await head.promise;
-      pageItems(spec, page);
+      const got = pageItems(spec, page).length;
       const count = countOf(page);
       if (count !== undefined && count > total) total = count; // items were added meanwhile: keep going
+      // A short page before the end means the server returns fewer than `limit` per page: pages planned by
+      // `limit` would skip items, so stop loudly instead of losing them.
+      if (got < limit && head.offset + got < (count ?? total)) {
+        throw new PaginationError(`${operationName}: the server returned ${got} items for ${spec.limitVar} ${limit} at ${spec.offsetVar} ${head.offset} although ${count ?? total} exist; use a smaller ${spec.limitVar}`, { operationName, cursor: { [spec.offsetVar]: head.offset + got } });
+      }
       advance(self, { [spec.offsetVar]: head.offset + limit });
       yield page;
       fill();

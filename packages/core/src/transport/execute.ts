@@ -188,10 +188,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const error = errors
         ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
         : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(text) });
+      // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
       const transient = status === 408 || status >= 500;
-      // 503 with Retry-After is the server explicitly asking us to come back: safe to retry.
-      const serverDelayMs = retryAfterMs(res.headers);
-      return { error, retry: transient ? (status === 503 && serverDelayMs !== undefined ? 'safe' : 'unsafe') : 'never', serverDelayMs, status };
+      return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (body === undefined || typeof body !== 'object' || body === null) {
       const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });

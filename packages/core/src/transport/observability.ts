@@ -32,10 +32,17 @@ const EVENT_LEVEL: Record<SdkEvent['type'], Exclude<LogLevel, 'off'>> = {
 
 const REDACTED = '[REDACTED]';
 
-/** Replace every occurrence of each secret (4+ characters) in `text`. */
+/**
+ * Replace every occurrence of each secret (4+ characters) in `text`, also in its JSON-escaped form:
+ * a server that echoes a request body back quotes `pa"ss` as `pa\"ss`.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    for (const form of escaped === secret ? [secret] : [secret, escaped]) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  }
   return out;
 }
 
@@ -52,7 +59,7 @@ function describe(event: SdkEvent): string {
     case 'warning':
       return `${event.operationName}: ${event.message}`;
     case 'token':
-      return `token ${event.action} ${event.ok ? 'succeeded' : 'failed'} in ${event.durationMs} ms${event.fallback ? ' (after refresh failed)' : ''}`;
+      return `token ${event.action} ${event.ok ? 'succeeded' : 'failed'} in ${event.durationMs} ms${event.fallback ? ' (after refresh failed)' : ''}${event.persistFailed ? ' (not persisted: onTokens threw)' : ''}`;
   }
 }
 

@@ -34,6 +34,10 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   /** Typenames of the result union's error members, when the result is a union. */
   readonly errorTypenames?: readonly string[];
   readonly pagination?: PaginationSpec;
+  /** Every variable the operation declares; others are rejected before sending (untyped callers' typos). */
+  readonly variables?: readonly string[];
+  /** Variables that must be given (non-null, no default). */
+  readonly required?: readonly string[];
   readonly bounds?: readonly VariableBound[];
   /** Phantom types only: never set at runtime. */
   readonly __types?: { data: TData; variables: TVariables; result: TResult };

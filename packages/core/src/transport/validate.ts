@@ -15,6 +15,20 @@ export function validateVariables(op: OperationDescriptor, variables: Record<str
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
     throw new ValidationError(`${op.name}: variables must be an object`, { operationName: op.name, field: 'variables' });
   }
+  if (op.variables) {
+    for (const key in variables) {
+      if (!op.variables.includes(key)) {
+        throw new ValidationError(`${op.name}: unknown variable ${JSON.stringify(key)}; it takes ${op.variables.join(', ') || 'no variables'}`, { operationName: op.name, field: `variables.${key}` });
+      }
+    }
+  }
+  if (op.required) {
+    for (const key of op.required) {
+      if (variables[key] === undefined || variables[key] === null) {
+        throw new ValidationError(`${op.name}: variable ${key} is required`, { operationName: op.name, field: `variables.${key}` });
+      }
+    }
+  }
   if (!op.bounds) return;
   for (const bound of op.bounds) {
     const value = at(variables, bound.name);

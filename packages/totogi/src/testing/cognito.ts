@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from '@sdk/core/testing';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export interface CognitoRequestRecord {
   authFlow: string | undefined;
@@ -109,9 +109,20 @@ export class FakeCognito {
     return { ok: true, username: info.username, use: info.use };
   }
 
+  /**
+   * The user's name inside the pool. Like Cognito with e-mail sign-in, a user who logs in with an e-mail
+   * address has a UUID username: it is what the tokens carry and what a refresh's SECRET_HASH is made from.
+   */
+  static poolUsername(login: string): string {
+    if (!login.includes('@')) return login;
+    const h = createHash('sha256').update(login).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
   #jwt(use: 'access' | 'id', username: string, expiresAt: number): string {
     const iat = Math.floor(this.#options.now() / 1000);
-    const payload = { sub: `sub-${username}`, token_use: use, iat, exp: Math.floor(expiresAt / 1000), jti: randomUUID(), ...(use === 'access' ? { client_id: this.#options.clientId, username } : { aud: this.#options.clientId, 'cognito:username': username }), ...this.#options.claims };
+    const pool = FakeCognito.poolUsername(username);
+    const payload = { sub: pool, token_use: use, iat, exp: Math.floor(expiresAt / 1000), jti: randomUUID(), ...(use === 'access' ? { client_id: this.#options.clientId, username: pool } : { aud: this.#options.clientId, 'cognito:username': pool, email: username }), ...this.#options.claims };
     const token = `${base64url({ kid: 'totogi-fake', alg: 'RS256' })}.${base64url(payload)}.${randomBytes(32).toString('base64url')}`;
     this.#tokens.set(token, { use, username, expiresAt });
     return token;
@@ -184,7 +195,8 @@ export class FakeCognito {
       const info = this.#refreshTokens.get(refreshToken);
       record.username = info?.username;
       if (!info || info.revoked) return error('NotAuthorizedException', 'Invalid Refresh Token');
-      const refused = checkHash(info.username);
+      // Cognito checks a refresh's SECRET_HASH against the pool username, not the e-mail the user logged in with.
+      const refused = checkHash(FakeCognito.poolUsername(info.username));
       if (refused) return refused;
       if (this.#refuseRefresh > 0) {
         this.#refuseRefresh--;
