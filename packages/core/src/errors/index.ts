@@ -181,3 +181,9 @@ export class ValidationError extends SdkError {
 export function isApiError<T extends string>(err: unknown, typename?: T): err is ApiError<T> & Record<string, unknown> {
   return err instanceof ApiError && (typename === undefined || (err as ApiError).__typename === typename);
 }
+
+/**
+ * Whether a server's error text means "your credentials were refused". One pattern for HTTP and
+ * real-time errors, so the same message is classified the same way over both.
+ */
+export const UNAUTHORIZED_PATTERN = /unauthori[sz]ed|not authori[sz]ed|unauthenticated|token (has )?expired|invalid (access )?token|forbidden|access denied|permission denied/i;

@@ -3,7 +3,7 @@
  * shaping, error mapping and URL derivation.
  */
 import type { AuthStrategy } from '../auth/types.js';
-import { AuthError, ConnectionError, GraphQLResponseError, SdkError, type GraphQLErrorEntry } from '../errors/index.js';
+import { AuthError, ConnectionError, GraphQLResponseError, SdkError, UNAUTHORIZED_PATTERN, type GraphQLErrorEntry } from '../errors/index.js';
 import { redact } from '../transport/observability.js';
 import type { ReconnectOptions, WebSocketConstructor } from './types.js';
 
@@ -86,12 +86,11 @@ export function safeUrl(url: string): string {
   return url.split('?')[0]!;
 }
 
-const UNAUTHORIZED = /unauthori[sz]ed|not authori[sz]ed|forbidden|access denied|permission denied|unauthenticated/i;
 
 export function isUnauthorized(errors: readonly GraphQLErrorEntry[]): boolean {
   return errors.some((e) => {
     const code = (e as { errorCode?: unknown }).errorCode;
-    return code === 401 || code === 403 || UNAUTHORIZED.test(String(e.errorType ?? '')) || UNAUTHORIZED.test(String(e.message ?? '')) || UNAUTHORIZED.test(String(e.extensions?.code ?? ''));
+    return code === 401 || code === 403 || UNAUTHORIZED_PATTERN.test(String(e.errorType ?? '')) || UNAUTHORIZED_PATTERN.test(String(e.message ?? '')) || UNAUTHORIZED_PATTERN.test(String(e.extensions?.code ?? ''));
   });
 }
 

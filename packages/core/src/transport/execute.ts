@@ -8,6 +8,7 @@ import {
   HttpError,
   SdkError,
   TimeoutError,
+  UNAUTHORIZED_PATTERN,
   ValidationError,
   type GraphQLErrorEntry,
 } from '../errors/index.js';
@@ -75,7 +76,6 @@ export interface ExecuteResult<T> {
 export type ResultMode = 'throw' | 'union';
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'x-correlation-id'];
-const UNAUTHORIZED = /unauthori[sz]ed|not authori[sz]ed|token (has )?expired|invalid (access )?token|unauthenticated/i;
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
 
 function requestIdOf(headers: HeadersLike | undefined): string | undefined {
@@ -172,7 +172,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const status = res.status;
     const body = res.json as { data?: unknown; errors?: GraphQLErrorEntry[] } | undefined;
     const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? body.errors : undefined;
-    if (status === 401 || (errors && errorSays(errors, UNAUTHORIZED, ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION']))) {
+    if (status === 401 || (errors && errorSays(errors, UNAUTHORIZED_PATTERN, ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION']))) {
       const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx, status, endpoint });
       return { error, retry: 'never', unauthorized: true, status };
     }
@@ -369,4 +369,3 @@ function describeCause(err: unknown): string {
   return parts.join(': ') || 'unknown error';
 }
 
-export { AbortError };
