@@ -1,6 +1,5 @@
 import type { AuthStrategy } from '../auth/types.js';
 import {
-  AbortError,
   ApiError,
   AuthError,
   ConnectionError,
