@@ -170,3 +170,38 @@ describe('auth strategies', () => {
     expect(tokenAuth(tm, { secrets: ['pw'] }).secrets()).toEqual(['pw', 'access-R1-refresh-L1', 'refresh-L1']);
   });
 });
+
+describe('deadlines and token renewal', () => {
+  it('a call deadline bounds the wait for a slow login, and nothing is sent after it', async () => {
+    const { createExecutor, TimeoutError } = await import('@sdk/core');
+    const { scriptedServer, ok, op } = await import('./helpers.js');
+    const server = await scriptedServer([ok()]);
+    try {
+      const slow = new TokenManager({ login: () => new Promise((r) => setTimeout(() => r({ accessToken: 'late', expiresAt: Date.now() + 60_000 }), 300)) });
+      const ex = createExecutor({ endpoint: server.url, auth: tokenAuth(slow), retry: 0 });
+      const started = Date.now();
+      const err = await ex.execute(op('Q'), {}, { deadlineMs: 50 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as Error).message).toMatch(/call deadline/);
+      expect(Date.now() - started).toBeLessThan(250);
+      await new Promise((r) => setTimeout(r, 350));
+      expect(server.seen).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a waiter whose signal is already aborted leaves no unhandled rejection behind a failing login', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const tm = new TokenManager({ login: async () => Promise.reject(new AuthError('refused', { status: 401 })) });
+      await expect(tm.getAccessToken(AbortSignal.abort('gone'))).rejects.toBeInstanceOf(AbortError);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

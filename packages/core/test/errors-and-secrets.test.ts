@@ -160,3 +160,14 @@ describe('graphql-request adapter', () => {
     }
   });
 });
+
+describe('hooks that throw', () => {
+  it('a throwing onEvent or logger never breaks a request or its retries', async () => {
+    server = await scriptedServer([{ status: 503 }, ok()]);
+    const boom = () => {
+      throw new Error('listener bug');
+    };
+    const ex = createExecutor({ endpoint: server.url, auth: apiKeyAuth('k-1234'), retry: { baseDelayMs: 1 }, onEvent: boom, logger: { debug: boom, info: boom, warn: boom, error: boom }, logLevel: 'debug' });
+    await expect(ex.execute(op('Q'), {}, {})).resolves.toMatchObject({ data: { id: '1' }, response: { attempts: 2 } });
+  });
+});

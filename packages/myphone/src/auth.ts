@@ -81,7 +81,6 @@ async function fetchTokens(
   body: Record<string, unknown>,
   secrets: readonly string[],
   options: Pick<MyPhoneAuthOptions, 'fetch' | 'timeoutMs' | 'now'>,
-  signal: AbortSignal | undefined,
 ): Promise<TokenSet> {
   const res = await requestTokens({
     what: `MyPhone ${kind}`,
@@ -91,7 +90,6 @@ async function fetchTokens(
     secrets,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
-    signal,
   });
   const tokens = parseMyPhoneTokens(res.json, (options.now ?? Date.now)());
   if (!tokens) throw new AuthError(`MyPhone ${kind} response from ${url} has no data.access.token`, { status: res.status, endpoint: url });
@@ -114,8 +112,8 @@ export function createMyPhoneTokenManager(options: MyPhoneAuthOptions): TokenMan
   const refreshBody = (options.refresh !== false && options.refresh?.body) || ((refreshToken: string) => ({ refreshToken }));
 
   return new TokenManager({
-    login: (signal) => fetchTokens('login', loginUrl, { username, password }, [password], options, signal),
-    refresh: refreshUrl ? (token, signal) => fetchTokens('refresh', refreshUrl, refreshBody(token), [password, token], options, signal) : undefined,
+    login: () => fetchTokens('login', loginUrl, { username, password }, [password], options),
+    refresh: refreshUrl ? (token) => fetchTokens('refresh', refreshUrl, refreshBody(token), [password, token], options) : undefined,
     skewMs: options.skewMs,
     initialTokens: options.initialTokens,
     onTokens: options.onTokens,

@@ -162,3 +162,32 @@ describe('cancelling an iteration', () => {
   });
 
 });
+
+describe('resume edge cases', () => {
+  it("all(): breaking right after a page's last item resumes after that page", async () => {
+    const { wherever } = setup({ sims: generateSims(30) });
+    const items = wherever.listSims.all({ limit: 10 });
+    const seen: string[] = [];
+    for await (const sim of items) {
+      seen.push(sim.iccid);
+      if (seen.length === 10) break;
+    }
+    for await (const sim of wherever.listSims.all({ limit: 10, ...items.position })) seen.push(sim.iccid);
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen).size).toBe(30);
+  });
+
+  it('done tells a finished walk apart from a resumable one', async () => {
+    const { wherever } = setup({ sims: generateSims(25) });
+    const partial = wherever.listSims.all({ limit: 10 });
+    for await (const _sim of partial) break;
+    expect(partial.done).toBe(false);
+    const full = wherever.listSims.all({ limit: 10 });
+    expect(await full.toArray()).toHaveLength(25);
+    expect(full.done).toBe(true);
+    const pages = wherever.listSims.pages({ limit: 10 });
+    let n = 0;
+    for await (const _page of pages) if (++n === 3) break; // the last page, then break
+    expect(pages.done).toBe(true);
+  });
+});

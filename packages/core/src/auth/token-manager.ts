@@ -22,10 +22,13 @@ export interface TokenEvent {
 }
 
 export interface TokenManagerOptions {
-  /** Full login with the configured credentials. Throw AuthError on refusal. */
-  login(signal: AbortSignal | undefined): Promise<TokenSet>;
+  /**
+   * Full login with the configured credentials. Throw AuthError on refusal. It takes no signal: one
+   * renewal serves every waiting caller, so no single caller's abort may cancel it.
+   */
+  login(): Promise<TokenSet>;
   /** Exchange a refresh token. A result without `refreshToken` keeps the current one. */
-  refresh?(refreshToken: string, signal: AbortSignal | undefined): Promise<TokenSet>;
+  refresh?(refreshToken: string): Promise<TokenSet>;
   /** Renew this long before `expiresAt`, to absorb clock skew and request latency. Default 30 s. */
   skewMs?: number;
   /** Tokens restored from storage (see onTokens); used until they expire. */
@@ -99,9 +102,13 @@ export class TokenManager implements TokenProvider {
 
   #renew(signal?: AbortSignal): Promise<TokenSet> {
     // One renewal for everyone; each caller may stop waiting on its own signal without cancelling it.
-    this.#renewal ??= this.#doRenew().finally(() => {
-      this.#renewal = undefined;
-    });
+    if (!this.#renewal) {
+      this.#renewal = this.#doRenew().finally(() => {
+        this.#renewal = undefined;
+      });
+      // Every waiter may stop waiting (abort): the renewal's own failure must still count as handled.
+      this.#renewal.catch(() => undefined);
+    }
     return waitFor(this.#renewal, signal);
   }
 
@@ -116,7 +123,7 @@ export class TokenManager implements TokenProvider {
     if (canRefresh) {
       const started = this.#now();
       try {
-        const next = await this.#options.refresh!(current!.refreshToken!, undefined);
+        const next = await this.#options.refresh!(current!.refreshToken!);
         return await this.#store({ ...next, refreshToken: next.refreshToken ?? current!.refreshToken, refreshExpiresAt: next.refreshToken ? next.refreshExpiresAt : current!.refreshExpiresAt }, 'refresh', started);
       } catch {
         // A refused or failed refresh is not fatal: a full login may still work.
@@ -126,7 +133,7 @@ export class TokenManager implements TokenProvider {
     }
     const started = this.#now();
     try {
-      return await this.#store(await this.#options.login(undefined), 'login', started, fallback);
+      return await this.#store(await this.#options.login(), 'login', started, fallback);
     } catch (err) {
       this.#options.onEvent?.({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
       if (err instanceof SdkError) throw err;

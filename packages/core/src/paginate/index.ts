@@ -45,6 +45,8 @@ export class PageIterator<TPage> implements AsyncIterable<TPage> {
   position: Vars;
   /** Where the last yielded page started: ItemIterator resumes here while that page is only partly consumed. */
   before: Vars;
+  /** The API said the page last handed over is the final one: there is nothing to resume. */
+  done = false;
   readonly #run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>;
   constructor(start: Vars, run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>) {
     this.position = start;
@@ -57,8 +59,9 @@ export class PageIterator<TPage> implements AsyncIterable<TPage> {
 }
 
 /**
- * Items across pages. `position` counts a page only once all its items were yielded, so resuming after
- * a `break` or an error mid-page repeats the rest of that page rather than losing it.
+ * Items across pages. `position` counts a page once its last item was handed over, so resuming after a
+ * `break` or an error mid-page starts that page again (its earlier items come twice; none is lost).
+ * `done` is true once the final item of the final page was handed over.
  */
 export class ItemIterator<TItem> implements AsyncIterable<TItem> {
   readonly #pages: PageIterator<unknown>;
@@ -71,11 +74,18 @@ export class ItemIterator<TItem> implements AsyncIterable<TItem> {
   get position(): Vars {
     return this.#pageDone ? this.#pages.position : this.#pages.before;
   }
+  get done(): boolean {
+    return this.#pages.done && this.#pageDone;
+  }
   async *[Symbol.asyncIterator](): AsyncIterator<TItem> {
     for await (const page of this.#pages) {
-      this.#pageDone = false;
-      yield* pageItems(this.#spec, page) as TItem[];
-      this.#pageDone = true;
+      const items = pageItems(this.#spec, page) as TItem[];
+      this.#pageDone = items.length === 0;
+      for (let i = 0; i < items.length; i++) {
+        // Mark the page consumed as its last item is handed over: a break right after it resumes past the page.
+        if (i === items.length - 1) this.#pageDone = true;
+        yield items[i]!;
+      }
     }
   }
   /** Collect every item into an array (convenience for small sets). */
@@ -103,7 +113,7 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
 }
 
 /** The caller now holds the page: move `position` past it, remembering where it started. */
-function advance(self: { position: Vars; before: Vars }, next: Vars): void {
+function advance(self: { position: Vars; before: Vars; done: boolean }, next: Vars): void {
   self.before = self.position;
   self.position = next;
 }
@@ -112,7 +122,7 @@ function checkAborted(options: CallOptions, operationName: string): void {
   if (options.signal?.aborted) throw abortErrorFrom(options.signal, operationName);
 }
 
-async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars }, operationName: string) {
+async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
   const limit = spec.limitVar ? (vars[spec.limitVar] ?? spec.pageSize) : undefined;
   let token = (vars[spec.tokenVar] as string | null | undefined) || null;
   const seen = new Set<string>();
@@ -126,6 +136,7 @@ async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken
     pageItems(spec, page); // validates the page shape before we trust its token
     const next = (page as Vars)[spec.next] as string | null | undefined;
     advance(self, { [spec.tokenVar]: next || null });
+    if (!next) self.done = true;
     yield page;
     if (next === null || next === undefined || next === '') return;
     if (seen.has(next)) throw new PaginationError(`${operationName}: the API returned a ${spec.next} it had returned before; stopping to avoid an endless loop`, { operationName, cursor: next });
@@ -134,7 +145,7 @@ async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken
   }
 }
 
-async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars }, operationName: string) {
+async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
   const first = vars[spec.firstVar] ?? spec.pageSize;
   let after = (vars[spec.afterVar] as string | null | undefined) ?? null;
   const seen = new Set<string>();
@@ -148,6 +159,7 @@ async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, 
     const info = (page as { pageInfo?: { hasNextPage?: boolean | null; endCursor?: string | null } }).pageInfo;
     if (!info) throw new PaginationError(`${operationName}: page has no pageInfo`, { operationName, cursor: after });
     advance(self, { [spec.afterVar]: info.endCursor ?? after });
+    if (!info.hasNextPage) self.done = true;
     yield page;
     if (!info.hasNextPage) return;
     const end = info.endCursor;
@@ -159,7 +171,7 @@ async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, 
   }
 }
 
-async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, concurrency: number, self: { position: Vars; before: Vars }, operationName: string) {
+async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, concurrency: number, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
   const limit = (vars[spec.limitVar] as number | undefined) ?? spec.pageSize;
   if (typeof limit !== 'number' || limit < 1) {
     throw new ValidationError(`${operationName}: offset pagination needs a positive ${spec.limitVar}`, { operationName, field: spec.limitVar });
@@ -186,6 +198,7 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
     // do not trust it to plan the walk; read page by page until a short page instead.
     if (total !== undefined && items.length >= limit && total <= start + items.length) total = undefined;
     advance(self, { [spec.offsetVar]: start + limit });
+    if (total === undefined ? items.length < limit : start + limit >= total) self.done = true;
     yield first;
     if (total === undefined) {
       // No count: walk sequentially until a short page.
@@ -195,8 +208,12 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
         checkAborted(options, operationName);
         const page = await get(offset);
         items = pageItems(spec, page);
-        if (items.length === 0) return;
+        if (items.length === 0) {
+          self.done = true;
+          return;
+        }
         advance(self, { [spec.offsetVar]: offset + limit });
+        if (items.length < limit) self.done = true;
         yield page;
       }
       return;
@@ -223,6 +240,7 @@ async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, 
         throw new PaginationError(`${operationName}: the server returned ${got} items for ${spec.limitVar} ${limit} at ${spec.offsetVar} ${head.offset} although ${count ?? total} exist; use a smaller ${spec.limitVar}`, { operationName, cursor: { [spec.offsetVar]: head.offset + got } });
       }
       advance(self, { [spec.offsetVar]: head.offset + limit });
+      if (window.length === 0 && next >= total) self.done = true;
       yield page;
       fill();
     }

@@ -1,7 +1,8 @@
 /**
  * Union results (e.g. Totogi's `AccountResult = Account | AccountNotFound | RateLimitExceeded`):
  * error members are the ones that carry `errorCode`; the codegen plugin lists their typenames per
- * operation from the SDL. The executor applies these helpers to every union result.
+ * operation from the SDL. The executor classifies every union result with isErrorMember; unwrapResult is
+ * for data you fetched yourself.
  */
 import { ApiError, type ErrorContext } from '../errors/index.js';
 
@@ -17,7 +18,7 @@ export function isErrorMember(value: unknown, errorTypenames: readonly string[])
   return typeof typename === 'string' && errorTypenames.includes(typename);
 }
 
-/** Returns the success member, or throws the error member as an ApiError. For data you fetched yourself. */
+/** Returns the success member, or throws the error member as an ApiError. For data you fetched yourself (not scrubbed). */
 export function unwrapResult<T>(value: T, errorTypenames: readonly string[], context: ErrorContext = {}): T {
   if (isErrorMember(value, errorTypenames)) throw new ApiError(value, context);
   return value;

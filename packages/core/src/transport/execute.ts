@@ -17,6 +17,7 @@ import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs
 import { httpTransport } from './http-transport.js';
 import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { validateVariables } from './validate.js';
+import { isErrorMember } from '../results/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -36,7 +37,7 @@ export interface ExecutorOptions {
   logger?: Logger | undefined;
   /** Minimum level passed to `logger`. Default `info`. */
   logLevel?: LogLevel | undefined;
-  /** Hook for every request, response, retry, error and token event (redacted). */
+  /** Hook for every request, response, retry, error, warning and token event (no secrets: names, numbers, scrubbed errors). */
   onEvent?: ((event: SdkEvent) => void) | undefined;
   /**
    * Union members that mean "try again": `throttle` is safe to retry even for mutations (the server
@@ -86,10 +87,10 @@ function requestIdOf(headers: HeadersLike | undefined): string | undefined {
   return undefined;
 }
 
-function headersToObject(headers: HeadersLike): Record<string, string> {
+function headersToObject(headers: HeadersLike, secrets: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, key) => {
-    out[key] = value;
+    out[key] = secrets.length ? redact(value, secrets) : value;
   });
   return out;
 }
@@ -179,20 +180,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (status === 429 || (errors && errorSays(errors, THROTTLED, ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']))) {
       const error = errors
         ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });
+        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
       return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (status < 200 || status >= 300) {
       const text = res.text ?? JSON.stringify(res.json ?? '');
       const error = errors
         ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(text) });
+        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(text) });
       // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
       const transient = status === 408 || status >= 500;
       return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (body === undefined || typeof body !== 'object' || body === null) {
-      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });
+      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
       return { error, retry: 'never', status };
     }
     if (errors) {
@@ -210,9 +211,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (value === undefined) {
       return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body.data), status }), retry: 'never', status };
     }
-    const typename = op.errorTypenames && value !== null ? (value as { __typename?: string }).__typename : undefined;
-    if (typename !== undefined && op.errorTypenames!.includes(typename)) {
-      const kind = retryableResults[typename];
+    if (op.errorTypenames && isErrorMember(value, op.errorTypenames)) {
+      const kind = retryableResults[value.__typename];
       // The member's text comes from the server and may echo what we sent: scrub it like any error text.
       const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
       if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
@@ -239,11 +239,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
     for (;;) {
       attempt++;
       if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
+      const deadlineError = () => new TimeoutError(`${op.name} timed out after ${deadlineMs} ms (call deadline)`, { operationName: op.name, attempts: attempt, timeoutMs: deadlineMs! });
       let authHeaders: Record<string, string>;
       try {
-        const h = auth.headers({ signal: userSignal });
+        // With a deadline, waiting for a token (login, refresh) counts against it too.
+        const authSignal = deadlineAt === undefined ? userSignal : AbortSignal.any([...(userSignal ? [userSignal] : []), AbortSignal.timeout(Math.max(0, deadlineAt - Date.now()))]);
+        const h = auth.headers({ signal: authSignal });
         authHeaders = h instanceof Promise ? await h : h;
       } catch (err) {
+        if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
+        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
         throw withContext(err, op.name, attempt);
       }
       const headers = headersFor(authHeaders, call?.headers);
@@ -252,6 +257,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const controller = new AbortController();
       let timedOut: 'attempt' | 'deadline' | undefined;
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
+      if (remaining <= 0) throw deadlineError(); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
       const timer = limit === Infinity ? undefined : setTimeout(() => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';

@@ -65,7 +65,8 @@ function describe(event: SdkEvent): string {
 
 /**
  * Builds the emit function a client uses, or undefined when nobody listens (so the hot path skips
- * building events). Everything a logger receives passes through `redact` with the auth secrets.
+ * building events). Events carry names, numbers and SdkErrors (whose text is already scrubbed); what a
+ * logger receives is additionally passed through `redact` with the auth secrets.
  */
 export function createEmitter(
   logger: Logger | undefined,
@@ -75,14 +76,23 @@ export function createEmitter(
 ): ((event: SdkEvent) => void) | undefined {
   if (!onEvent && (!logger || level === 'off')) return undefined;
   const threshold = LEVELS[level];
+  // A throwing hook or logger must never break a request, a retry or a subscription: errors are dropped.
   return (event) => {
-    onEvent?.(event);
+    try {
+      onEvent?.(event);
+    } catch {
+      /* the caller's hook failed; the SDK carries on */
+    }
     const eventLevel = EVENT_LEVEL[event.type];
     if (!logger || LEVELS[eventLevel] < threshold) return;
-    const { type, ...rest } = event;
-    const meta: Record<string, unknown> = { event: type, ...rest };
-    if (event.type === 'error') meta.error = { name: event.error.name, message: event.error.message, requestId: event.error.requestId };
-    const s = secrets();
-    logger[eventLevel]?.(redact(`[sdk] ${describe(event)}`, s), JSON.parse(redact(JSON.stringify(meta), s)) as Record<string, unknown>);
+    try {
+      const { type, ...rest } = event;
+      const meta: Record<string, unknown> = { event: type, ...rest };
+      if (event.type === 'error') meta.error = { name: event.error.name, message: event.error.message, requestId: event.error.requestId };
+      const s = secrets();
+      logger[eventLevel]?.(redact(`[sdk] ${describe(event)}`, s), JSON.parse(redact(JSON.stringify(meta), s)) as Record<string, unknown>);
+    } catch {
+      /* the logger failed */
+    }
   };
 }
