@@ -54,7 +54,7 @@ interface TokenPair {
 /** Why we assume an unknown lifetime: a missing `expires` should not break the client; a 401 renews anyway. */
 const UNKNOWN_EXPIRY_MS = 15 * 60_000;
 
-function joinUrl(origin: string, path: string): string {
+export function joinUrl(origin: string, path: string): string {
   return `${origin.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 

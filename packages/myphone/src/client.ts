@@ -10,7 +10,7 @@ import {
   type TokenProvider,
   type TokenSet,
 } from '@sdk/core';
-import { createMyPhoneTokenManager, type MyPhoneRefreshOptions } from './auth.js';
+import { createMyPhoneTokenManager, joinUrl, type MyPhoneRefreshOptions } from './auth.js';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_ORIGIN } from './constants.js';
 import { listValidators, type DidItem, type DidRentDeductionItem, type FilterArg, type SimcardItem, type SortArg, type TariffItem } from './filters.js';
 import type { DidRentDeductionsQuery, DidRentDeductionsQueryVariables, DidServiceDidsQuery, DidServiceDidsQueryVariables, SimcardsQuery, SimcardsQueryVariables, TariffsQuery, TariffsQueryVariables } from './generated/graphql.js';
@@ -83,9 +83,6 @@ function defaultEmptyFilter(method: Fn & Record<string, unknown>): Fn {
   return wrapped;
 }
 
-function joinUrl(origin: string, path: string): string {
-  return `${origin.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
 
 /**
  * Creates a client for the MyPhone partner API. It logs in on the first call, sends

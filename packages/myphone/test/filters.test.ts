@@ -117,3 +117,15 @@ describe('runtime checks for untyped callers (before any request)', () => {
     expect(api.requests).toHaveLength(0);
   });
 });
+
+describe('fake filters on long numeric strings', () => {
+  it('an ICCID filter matches exactly one SIM card, and ICCIDs sort as text of equal length', async () => {
+    const { api, myphone } = setup({ simcards: generateSimcards(5) });
+    const [first] = [...api.state.simcards.values()];
+    const found = await myphone.simcards({ filter: [{ field: 'iccidPlastic', comparator: 'EQ', value: first!.iccidPlastic! }] });
+    expect(found.items.map((s) => s.id)).toEqual([first!.id]);
+    const sorted = await myphone.simcards({ sort: [{ field: 'iccidPlastic', order: 'DESC' }], limit: 5 });
+    const iccids = sorted.items.map((s) => s.iccidPlastic!);
+    expect(iccids).toEqual([...iccids].sort().reverse());
+  });
+});

@@ -161,7 +161,14 @@ export function compareValues(a: unknown, b: unknown): number {
   if (b === null || b === undefined) return 1;
   const na = typeof a === 'number' ? a : typeof a === 'string' && NUMERIC.test(a) ? Number(a) : undefined;
   const nb = typeof b === 'number' ? b : typeof b === 'string' && NUMERIC.test(b) ? Number(b) : undefined;
-  if (na !== undefined && nb !== undefined) return na - nb;
+  if (na !== undefined && nb !== undefined) {
+    // Long digit strings (19-digit ICCIDs) are not safe as numbers: compare them by length, then as text.
+    if (Number.isSafeInteger(na) && Number.isSafeInteger(nb)) return na - nb;
+    if (!Number.isInteger(na) || !Number.isInteger(nb)) return na - nb;
+    const sa = String(a).replace(/^-?0+(?=\d)/, '');
+    const sb = String(b).replace(/^-?0+(?=\d)/, '');
+    return sa.length !== sb.length ? sa.length - sb.length : sa < sb ? -1 : sa > sb ? 1 : 0;
+  }
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

@@ -26,6 +26,7 @@ import {
   type SubscriptionRecord,
   type TotogiState,
   type UserRecord,
+  isErrorMember,
 } from './state.js';
 
 export interface ResolverContext {
@@ -199,7 +200,7 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
   const findService = (id: string | number): PlanServiceRecord | ErrorMember =>
     state.planServices.get(String(id)) ?? errorMember('PlanServiceNotFound', { providerId, planServiceId: String(id) }, `Plan service ${String(id)} not found`);
   const findUser = (id: string | number): UserRecord | ErrorMember => state.users.get(String(id)) ?? errorMember('UserNotFound', { providerId, userId: String(id) }, `User ${String(id)} not found`);
-  const isError = (value: unknown): value is ErrorMember => typeof value === 'object' && value !== null && 'errorCode' in value;
+  const isError = isErrorMember;
 
   const by = (ctx: ResolverContext) => ctx.user?.email ?? 'api';
   const touch = (v: PlanVersionRecord, ctx: ResolverContext) => {
