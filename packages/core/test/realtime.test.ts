@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, AuthError, ConnectionError, GraphQLResponseError, apiKeyAuth, createSubscriptionClient, realtimeUrlFor, type OperationDescriptor, type ReconnectInfo, type SdkEvent, type SubscriptionClientOptions } from '@sdk/core';
+import { AbortError, AuthError, ConnectionError, DEFAULT_RETRY, GraphQLResponseError, apiKeyAuth, backoffDelay, createSubscriptionClient, realtimeUrlFor, type OperationDescriptor, type ReconnectInfo, type SdkEvent, type SubscriptionClientOptions } from '@sdk/core';
 import { startRealtimeFake, type RealtimeAuthorization, type RealtimeFakeOptions } from '@sdk/core/testing';
 
 type Thing = { id: string; value: number };
@@ -182,6 +182,40 @@ describe.each(['appsync', 'graphql-ws'] as const)('subscriptions over %s', (prot
     await fake.close(); // the server is gone: every reconnect is refused
     await expect(sub.next()).rejects.toBeInstanceOf(ConnectionError);
   });
+
+  it('waits between reconnects as core backoffDelay says for the reconnect options', async () => {
+    const reconnect = { retries: 5, baseDelayMs: 8, maxDelayMs: 20 };
+    const { fake, client, events } = await setup(protocol, {}, { reconnect, random: () => 0.5 });
+    const sub = client.subscribe(OnThing, {});
+    await sub.ready;
+    await fake.until((s) => s.active === 1);
+    fake.dropAll();
+    await fake.until((s) => s.connections === 2 && s.active === 1);
+    const retry = events.find((e) => e.type === 'retry');
+    expect(retry).toMatchObject({ attempt: 1, delayMs: backoffDelay(0, { ...DEFAULT_RETRY, maxRetries: reconnect.retries, ...reconnect }, () => 0.5) });
+  });
+
+  it('a throwing emit, onReconnect or onResubscribe listener breaks neither reconnects nor failures', async () => {
+    const boom = () => {
+      throw new Error('listener bug');
+    };
+    const { fake, client } = await setup(protocol, {}, { emit: boom, onReconnect: boom });
+    const a = client.subscribe(OnThing, { id: 'a' }, { onResubscribe: boom });
+    const b = client.subscribe(OnThing, { id: 'b' }, { onResubscribe: boom });
+    await Promise.all([a.ready, b.ready]);
+    await fake.until((s) => s.active === 2);
+    fake.dropAll(); // emits `retry` (throws), then onResubscribe and onReconnect (throw)
+    await fake.until((s) => s.connections === 2 && s.active === 2);
+    await tick(20);
+    fake.publish('onThing', { id: 'a', value: 1 });
+    fake.publish('onThing', { id: 'b', value: 2 });
+    expect((await a.next()).value).toEqual({ id: 'a', value: 1 });
+    expect((await b.next()).value).toEqual({ id: 'b', value: 2 });
+    await fake.close(); // every reconnect fails: both end with ConnectionError although `error` events throw
+    await expect(a.next()).rejects.toBeInstanceOf(ConnectionError);
+    await expect(b.next()).rejects.toBeInstanceOf(ConnectionError);
+    expect(client.size).toBe(0);
+  });
 });
 
 describe('AppSync specifics', () => {
@@ -212,9 +246,68 @@ describe('AppSync specifics', () => {
     expect(seen).toHaveLength(1); // and never tried again
   });
 
+  it('ignores an error for a subscription it already stopped, and ends only the named one for a live id', async () => {
+    const { fake, client, events } = await setup('appsync');
+    const a = client.subscribe(OnThing, { id: 'a' });
+    const b = client.subscribe(OnThing, { id: 'b' });
+    const c = client.subscribe(OnThing, { id: 'c' });
+    await Promise.all([a.ready, b.ready, c.ready]);
+    await fake.until((s) => s.active === 3);
+    const idOf = (arg: string) => fake.subscriptions.find((s) => s.args.id === arg)!.id;
+    const [aId, bId] = [idOf('a'), idOf('b')];
+    await a.return();
+    await fake.until((s) => s.stops === 1);
+    // A late error for the stopped subscription (and one for an id never used): not the connection's problem.
+    fake.broadcast({ type: 'error', id: aId, payload: { errors: [{ errorType: 'UnknownOperationError', message: 'Unknown subscription id' }] } });
+    fake.broadcast({ type: 'error', id: 'no-such-id', payload: { errors: [{ message: 'Unknown subscription id' }] } });
+    await tick(30);
+    expect(fake.stats.connections).toBe(1);
+    expect(events.filter((e) => e.type === 'retry' || e.type === 'error')).toEqual([]);
+    // An error for a live id ends that subscription only.
+    fake.broadcast({ type: 'error', id: bId, payload: { errors: [{ errorType: 'GraphQLError', message: 'gone' }] } });
+    await expect(b.next()).rejects.toBeInstanceOf(GraphQLResponseError);
+    fake.publish('onThing', { id: 'c', value: 5 });
+    expect((await c.next()).value).toEqual({ id: 'c', value: 5 });
+    expect(fake.stats.connections).toBe(1);
+    expect(client.size).toBe(1);
+  });
+
+  it('keeps counting failures for a server that acks and then drops: retries run out, backoff grows', async () => {
+    const { fake, client, events } = await setup('appsync', { dropAfterAck: true }, { reconnect: { retries: 3, baseDelayMs: 2, maxDelayMs: 50 }, random: () => 0.99 });
+    const sub = client.subscribe(OnThing, {});
+    const outcome = await Promise.race([sub.next().catch((e: unknown) => e), tick(1_000).then(() => 'still reconnecting')]);
+    expect(outcome).toBeInstanceOf(ConnectionError);
+    expect(fake.stats.connections).toBe(4); // the first connection and 3 retries
+    const retries = events.filter((e): e is Extract<SdkEvent, { type: 'retry' }> => e.type === 'retry');
+    expect(retries.map((e) => [e.attempt, e.delayMs])).toEqual([
+      [1, 1],
+      [2, 3],
+      [3, 7],
+    ]);
+    expect(client.size).toBe(0);
+  });
+
   it('derives real-time URLs from GraphQL endpoints', () => {
     expect(realtimeUrlFor('https://graphql.api.whereversim.de/graphql')).toBe('wss://graphql.api.whereversim.de/graphql/realtime');
     expect(realtimeUrlFor('http://127.0.0.1:4000/graphql')).toBe('ws://127.0.0.1:4000/graphql/realtime');
     expect(realtimeUrlFor('https://abc.appsync-api.eu-west-1.amazonaws.com/graphql')).toBe('wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/graphql');
+  });
+});
+
+describe('graphql-ws specifics', () => {
+  it('close() during a reconnect backoff returns at once and resolves', async () => {
+    const { fake, client, events } = await setup('graphql-ws', {}, { reconnect: { retries: 5, baseDelayMs: 5_000, maxDelayMs: 5_000 }, random: () => 0.99 });
+    const sub = client.subscribe(OnThing, {});
+    await sub.ready;
+    await fake.until((s) => s.active === 1);
+    fake.dropAll();
+    await expect.poll(() => events.some((e) => e.type === 'retry')).toBe(true); // now waiting ~5 s before reconnecting
+    const started = Date.now();
+    const outcome = await Promise.race([client.close().then(() => 'closed', (e: unknown) => e), tick(1_000).then(() => 'blocked')]);
+    expect(outcome).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await sub.next()).toEqual({ done: true, value: undefined });
+    await tick(20);
+    expect(fake.stats.connections).toBe(1); // and no reconnect after close
   });
 });

@@ -2,16 +2,20 @@
  * `waitForBatchJob`: follow a batch job to its end with progress reports, then resolve its per-SIM
  * failures against the documented failure-code table.
  *
- * With the real-time socket it subscribes to `updatedBatchJob` first and reads the job once after the
- * subscription is confirmed (so no update falls between the two), then follows the events; it re-reads
- * the job after every reconnect (AppSync does not replay) and every `resyncIntervalMs` as a safety net.
+ * With the real-time socket it subscribes to `updatedBatchJob` first and reads the job once the
+ * subscription is `ready`, then follows the events; it re-reads the job after every reconnect (AppSync
+ * does not replay) and every `resyncIntervalMs` as a safety net. Over AppSync `ready` is the server's
+ * confirmation, so no update falls between the subscription and the read. graphql-ws has no such
+ * confirmation (`ready` only means connected): there the job is read once more, after the first event
+ * or shortly after `ready`, whichever comes first. A failed safety-net read is reported as a `warning`
+ * and ignored, unless it is an AuthError or the third failure in a row.
  * Without the socket (or in `auto` mode when it cannot be opened) it polls `getBatchJob`.
  */
-import { AbortError, ConnectionError, SdkError } from '@sdk/core';
+import { AbortError, AuthError, ConnectionError, SdkError, sleep } from '@sdk/core';
 import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
 import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
 import type { WhereverMethods } from './generated/operations.js';
-import type { WhereverSubscriptions } from './subscriptions.js';
+import { emitterOf, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface BatchJobProgress {
   batchJobId: number;
@@ -59,7 +63,8 @@ export interface WaitForBatchJobResult {
   via: 'subscription' | 'polling';
 }
 
-type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> & Pick<WhereverSubscriptions, 'updatedBatchJob'>;
+type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> &
+  Pick<WhereverSubscriptions, 'updatedBatchJob'> & { readonly realtime?: Pick<WhereverSubscriptions['realtime'], 'protocol'> | undefined };
 
 const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
 const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus);
@@ -67,20 +72,10 @@ const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.status
 /** The socket could not be used; in `auto` mode this means: poll instead. */
 class SocketUnavailable extends Error {}
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError('waitForBatchJob was aborted', { reason: signal.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError('waitForBatchJob was aborted', { reason: signal!.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** Safety-net reads that may fail in a row before the wait fails with the last error. */
+const MAX_RESYNC_FAILURES = 3;
+/** graphql-ws: how long after `ready` the job is read again, unless an event came first. */
+const SETTLE_MS = 500;
 
 /** Reports each new state once, and never goes backwards (an old event arriving after a newer read). */
 function progressReporter(batchJobId: number, onProgress: WaitForBatchJobOptions['onProgress']) {
@@ -105,6 +100,8 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
   signal?.addEventListener('abort', onAbort, { once: true });
   let finished: BatchJobFieldsFragment | undefined;
   let readError: unknown;
+  let resyncFailures = 0;
+  const emit = emitterOf(client.realtime);
   const consider = (job: BatchJobFieldsFragment, source: BatchJobProgress['source']) => {
     if (job.batchJobId !== batchJobId || finished) return;
     report(job, source);
@@ -113,17 +110,39 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
       stop.abort(); // ends the event loop below
     }
   };
+  // A safety-net read: the events are the main source, so one failed read is no reason to give up.
   const reread = () =>
     client.getBatchJob({ batchJobId }, { signal: stop.signal }).then(
-      (job) => consider(job, 'query'),
+      (job) => {
+        resyncFailures = 0;
+        consider(job, 'query');
+      },
       (err: unknown) => {
         if (stop.signal.aborted) return;
-        readError = err;
-        stop.abort();
+        if (err instanceof AuthError || ++resyncFailures >= MAX_RESYNC_FAILURES) {
+          readError = err;
+          stop.abort();
+          return;
+        }
+        const why = err instanceof Error ? err.message : String(err);
+        try {
+          emit?.({ type: 'warning', operationName: 'waitForBatchJob', message: `re-reading batch job ${batchJobId} failed (${resyncFailures} in a row), still following it: ${why}` });
+        } catch {
+          // a throwing listener must not turn an ignored failure into an unhandled rejection
+        }
       },
     );
   const sub = client.updatedBatchJob({}, { signal: stop.signal, onResubscribe: () => void reread() });
   let resync: ReturnType<typeof setInterval> | undefined;
+  // graphql-ws: `ready` means connected, not that the server registered the subscription yet.
+  let settleTimer: ReturnType<typeof setTimeout> | undefined;
+  let settled = client.realtime?.protocol !== 'graphql-ws';
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(settleTimer);
+    void reread();
+  };
   try {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = options.useSubscription === true ? undefined : options.subscriptionTimeoutMs ?? 10_000;
@@ -140,12 +159,14 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
     } finally {
       clearTimeout(timer);
     }
+    if (!settled) settleTimer = setTimeout(settle, SETTLE_MS);
     consider(await client.getBatchJob({ batchJobId }, { signal }), 'query');
     resync = setInterval(() => void reread(), options.resyncIntervalMs ?? 30_000);
     try {
       for await (const job of sub) {
         consider(job, 'subscription');
         if (finished) break;
+        settle(); // the first event: the server has the subscription now; read what came before it
       }
     } catch (err) {
       if (finished) return finished;
@@ -158,6 +179,7 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
     throw new SocketUnavailable('', { cause: new ConnectionError('updatedBatchJob ended before the batch job finished') });
   } finally {
     clearInterval(resync);
+    clearTimeout(settleTimer);
     signal?.removeEventListener('abort', onAbort);
     await sub.return();
   }
@@ -191,6 +213,7 @@ async function failuresOf(client: Client, job: BatchJobFieldsFragment, signal: A
 }
 
 export async function waitForBatchJob(client: Client, batchJobId: number, options: WaitForBatchJobOptions = {}): Promise<WaitForBatchJobResult> {
+  if (options.signal?.aborted) throw new AbortError('waitForBatchJob was aborted', { operationName: 'waitForBatchJob', reason: options.signal.reason });
   const mode = options.useSubscription ?? 'auto';
   const report = progressReporter(batchJobId, options.onProgress);
   let job: BatchJobFieldsFragment | undefined;

@@ -11,6 +11,7 @@ import {
   type ReconnectInfo,
   type ReconnectOptions,
   type RealtimeProtocol,
+  type SdkEvent,
   type SubscribeOptions,
   type Subscription,
   type WebSocketConstructor,
@@ -57,6 +58,8 @@ export interface WhereverSubscriptions {
   /** The shared socket behind the subscriptions. */
   readonly realtime: {
     readonly url: string;
+    /** The protocol spoken: `appsync` (the default) or `graphql-ws`. */
+    readonly protocol: RealtimeProtocol;
     /** Active subscriptions. */
     readonly size: number;
     /** End every subscription (their loops finish) and close the socket. */
@@ -64,11 +67,19 @@ export interface WhereverSubscriptions {
   };
 }
 
+/** The client's event emitter, by its `realtime` object: for helpers (waitForBatchJob) without widening the public surface. */
+const emitters = new WeakMap<object, (event: SdkEvent) => void>();
+
+export function emitterOf(realtime: object | undefined): ((event: SdkEvent) => void) | undefined {
+  return realtime === undefined ? undefined : emitters.get(realtime);
+}
+
 export function createWhereverSubscriptions(executor: Executor, options: WhereverRealtimeOptions = {}): WhereverSubscriptions {
   const url = options.url ?? realtimeUrlFor(executor.endpoint);
+  const protocol = options.protocol ?? 'appsync';
   const client = createSubscriptionClient({
     url,
-    protocol: options.protocol,
+    protocol,
     auth: executor.auth,
     // AppSync wants the API's host in the authorization object, not the real-time host.
     host: new URL(executor.endpoint).host,
@@ -78,16 +89,19 @@ export function createWhereverSubscriptions(executor: Executor, options: Whereve
     emit: executor.emit,
     WebSocket: options.WebSocket,
   });
+  const realtime = {
+    url,
+    protocol,
+    get size() {
+      return client.size;
+    },
+    close: () => client.close(),
+  };
+  if (executor.emit) emitters.set(realtime, executor.emit);
   return {
     updatedSim: (variables?: UpdatedSimSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedSim, variables, call) as Subscription<UpdatedSimPayload>,
     updatedSimEvent: (variables: UpdatedSimEventSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedSimEvent, variables, call) as Subscription<UpdatedSimEventPayload>,
     updatedBatchJob: (variables?: UpdatedBatchJobSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedBatchJob, variables, call) as Subscription<UpdatedBatchJobPayload>,
-    realtime: {
-      url,
-      get size() {
-        return client.size;
-      },
-      close: () => client.close(),
-    },
+    realtime,
   } as WhereverSubscriptions;
 }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, BATCH_JOB_FAILURE_CODES, createWhereverClient, type BatchJobProgress, type ReconnectInfo, type WhereverClientOptions } from '@sdk/wherever';
+import { AbortError, AuthError, BATCH_JOB_FAILURE_CODES, GraphQLResponseError, createWhereverClient, type BatchJobProgress, type ReconnectInfo, type SdkEvent, type WhereverClientOptions } from '@sdk/wherever';
 import { createWhereverMock, generateSims } from '@sdk/wherever/testing';
 
 const cleanups: (() => unknown)[] = [];
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
@@ -158,6 +159,72 @@ describe('waitForBatchJob', () => {
     expect(result.via).toBe('polling');
     expect(result.job.statusDetails).toMatchObject({ currentStatus: 'COMPLETED', totalSims: 20, successfulSims: 20, failedSims: 0 });
     expect(result.failures).toEqual([]);
+  });
+
+  it('ignores a failed safety-net re-read (reported as a warning) and keeps following the job', async () => {
+    const events: SdkEvent[] = [];
+    const { api, wherever } = await setup({ batchJobs: 'manual' }, { onEvent: (e) => events.push(e) });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
+    let calls = 0;
+    api.override('GetBatchJob', () => (++calls === 2 ? { errors: [{ message: 'flaky read' }] } : undefined));
+    const wait = wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 });
+    let settled = false;
+    wait.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await expect.poll(() => calls >= 3 || settled).toBe(true); // the initial read, the failed re-read, a good one
+    api.advanceBatchJobs();
+    const result = await wait;
+    expect(result).toMatchObject({ via: 'subscription', job: { statusDetails: { currentStatus: 'COMPLETED' } } });
+    expect(events.filter((e) => e.type === 'warning' && e.operationName === 'waitForBatchJob')).toEqual([
+      { type: 'warning', operationName: 'waitForBatchJob', message: expect.stringContaining('flaky read') },
+    ]);
+  });
+
+  it('fails the wait when the safety-net re-read fails 3 times in a row, or with AuthError at once', async () => {
+    const events: SdkEvent[] = [];
+    const { api, wherever } = await setup({ batchJobs: 'manual' }, { onEvent: (e) => events.push(e) });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
+    let calls = 0;
+    const undo = api.override('GetBatchJob', () => (++calls > 1 ? { errors: [{ message: 'down' }] } : undefined));
+    await expect(wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 })).rejects.toBeInstanceOf(GraphQLResponseError);
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(events.filter((e) => e.type === 'warning' && e.operationName === 'waitForBatchJob')).toHaveLength(2);
+    undo();
+    calls = 0;
+    events.length = 0;
+    api.override('GetBatchJob', () => (++calls > 1 ? { status: 401, errors: [{ message: 'Unauthorized' }] } : undefined));
+    await expect(wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 })).rejects.toBeInstanceOf(AuthError);
+    expect(events.filter((e) => e.type === 'warning' && e.operationName === 'waitForBatchJob')).toHaveLength(0);
+  });
+
+  it('rejects at once with AbortError for an already-aborted signal, without opening a socket', async () => {
+    const { api, wherever } = await setup({ batchJobs: 'manual' });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
+    const controller = new AbortController();
+    controller.abort('not needed');
+    const error = await wherever.waitForBatchJob(batchJobId, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as AbortError).reason).toBe('not needed');
+    await tick(20);
+    expect(api.realtime.stats.connections).toBe(0);
+    expect(api.requestsOf('GetBatchJob')).toHaveLength(0);
+  });
+
+  it('over graphql-ws, re-reads the job after ready: an update before the server registered the subscription is not missed', async () => {
+    const { api, wherever } = await setup({ batchJobs: 'manual' }, { realtime: { protocol: 'graphql-ws' } });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
+    api.realtime.subscribeDelayMs = 100; // connected (so `ready`), but the server sets the subscription up later
+    let calls = 0;
+    api.override('GetBatchJob', () => {
+      // The job finishes right after the first read, while the server has not registered the subscription.
+      if (++calls === 1) setTimeout(() => api.advanceBatchJobs(), 0);
+      return undefined;
+    });
+    const outcome = await Promise.race([wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 60_000 }), tick(3_000).then(() => 'missed')]);
+    expect(outcome).toMatchObject({ via: 'subscription', job: { statusDetails: { currentStatus: 'COMPLETED' } } });
+    expect(calls).toBe(2);
   });
 
   it('returns at once for a job that has already finished', async () => {

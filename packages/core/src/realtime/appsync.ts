@@ -7,14 +7,17 @@
  *
  * The socket opens with the first subscription and closes with the last. A missing `ka` within the
  * timeout, a drop or a non-auth failure triggers a reconnect with jittered backoff, fresh auth, and a
- * `start` for every live subscription; AppSync does not replay, hence `onReconnect`. Refusals (HTTP
+ * `start` for every live subscription; AppSync does not replay, hence `onReconnect`. The failure count
+ * (which drives the backoff and the retry budget) is reset only once a connection has stayed up for a
+ * while, not on every `connection_ack`: a server that acks and then drops must not be hammered forever. Refusals (HTTP
  * 401/403 on the upgrade, Unauthorized errors, close 4401/4403) fail the subscriptions with AuthError and
  * are not retried, except one replay when the auth strategy says it renewed its credentials.
  */
 import { AbortError, ConnectionError, SdkError, ValidationError, AuthError } from '../errors/index.js';
 import type { OperationDescriptor } from '../transport/operation.js';
+import { backoffDelay } from '../transport/retry.js';
 import { SubscriptionChannel } from './channel.js';
-import { authHeaders, authorizationObject, base64url, errorFromEntries, loadWebSocket, pick, reconnectDelay, safeUrl } from './shared.js';
+import { authHeaders, authorizationObject, backoffOptions, base64url, errorFromEntries, loadWebSocket, pick, safeUrl, userCallbacks } from './shared.js';
 import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketLike } from './types.js';
 
 interface Entry {
@@ -32,6 +35,9 @@ interface Entry {
 
 const OPEN = 1;
 
+/** A connection counts as healthy (and the failure count is reset) after this long up, at least. */
+const HEALTHY_MIN_MS = 1_000;
+
 export function createAppSyncClient(config: ResolvedRealtimeOptions): SubscriptionClient {
   const entries = new Map<string, Entry>();
   let socket: (WebSocketLike & { terminate?: () => void }) | undefined;
@@ -45,7 +51,12 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   let kaTimer: ReturnType<typeof setTimeout> | undefined;
   let ackTimer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let healthyTimer: ReturnType<typeof setTimeout> | undefined;
   let kaTimeoutMs = 300_000;
+  const { emit, hook } = userCallbacks(config.emit);
+  const backoff = backoffOptions(config.reconnect);
+  // Up longer than the longest backoff (and a second at least): the connection works, start counting afresh.
+  const healthyAfterMs = Math.max(config.reconnect.maxDelayMs, HEALTHY_MIN_MS);
   let reconnected: { attempts: number; downtimeMs: number; operations: string[] } | undefined;
 
   const send = (message: Record<string, unknown>) => {
@@ -56,6 +67,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     clearTimeout(kaTimer);
     clearTimeout(ackTimer);
     clearTimeout(retryTimer);
+    clearTimeout(healthyTimer);
   }
 
   /** Abandon the current socket without waiting for a close handshake (a dead peer would never answer). */
@@ -90,7 +102,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     entry.detach();
     if (entry.started) send({ type: 'stop', id: entry.id });
     if (error) {
-      if (!(error instanceof AbortError)) config.emit?.({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, failures), durationMs: 0, error });
+      if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, failures), durationMs: 0, error });
       entry.channel.fail(error, discard);
     } else entry.channel.end();
     if (entries.size === 0) return shutdown();
@@ -163,7 +175,9 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     const gen = generation;
     if (config.auth.onUnauthorized && !refreshTried) {
       refreshTried = true;
-      const renewed = await config.auth.onUnauthorized(sent, {}).catch(() => false);
+      const renewed = await Promise.resolve()
+        .then(() => config.auth.onUnauthorized!(sent, {}))
+        .catch(() => false);
       if (gen !== generation || entries.size === 0) return;
       if (renewed) return void connect();
     }
@@ -179,8 +193,8 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     if (failures > config.reconnect.retries) {
       return failAll(new ConnectionError(`realtime connection failed ${failures} times in a row, last: ${reason}`, { attempts: failures }));
     }
-    const delayMs = reconnectDelay(failures - 1, config.reconnect, config.random);
-    config.emit?.({ type: 'retry', operationName: 'realtime', attempt: failures, delayMs, reason });
+    const delayMs = backoffDelay(failures - 1, backoff, config.random);
+    emit({ type: 'retry', operationName: 'realtime', attempt: failures, delayMs, reason });
     retryTimer = setTimeout(() => void connect(), delayMs);
   }
 
@@ -189,7 +203,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     const gen = generation;
     kaTimer = setTimeout(() => {
       if (gen !== generation) return;
-      config.emit?.({ type: 'warning', operationName: 'realtime', message: `no keep-alive for ${kaTimeoutMs} ms: reconnecting` });
+      emit({ type: 'warning', operationName: 'realtime', message: `no keep-alive for ${kaTimeoutMs} ms: reconnecting` });
       retry('keep-alive timeout');
     }, kaTimeoutMs);
   }
@@ -212,8 +226,13 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         const again = lostAt === undefined ? [] : [...entries.values()].filter((e) => e.confirmed);
         resubscribing = again.length ? new Set(again.map((e) => e.id)) : undefined;
         reconnected = again.length ? { attempts: failures, downtimeMs: Date.now() - lostAt!, operations: again.map((e) => e.op.name) } : undefined;
-        failures = 0;
         lostAt = undefined;
+        // Not `failures = 0` here: only a connection that stays up resets the backoff and the retry budget.
+        const gen = generation;
+        clearTimeout(healthyTimer);
+        healthyTimer = setTimeout(() => {
+          if (gen === generation) failures = 0;
+        }, healthyAfterMs);
         for (const e of entries.values()) void start(e, headers);
         return;
       }
@@ -224,7 +243,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         entry.confirmed = true;
         entry.channel.markReady();
         if (resubscribing?.delete(entry.id)) {
-          entry.onResubscribe?.();
+          hook('onResubscribe', entry.onResubscribe);
           if (resubscribing.size === 0) done();
         }
         return;
@@ -249,6 +268,9 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
           entry.started = false; // the server already dropped it
           return finish(entry, errorFromEntries(errors, entry.op.name, config.auth, config.url));
         }
+        // About a subscription we no longer have (say, already stopped): nothing to end, and certainly not
+        // a reason to fail or reconnect all the others.
+        if (message.type === 'error' && message.id !== undefined && message.id !== null) return;
         const error = errorFromEntries(errors, undefined, config.auth, config.url);
         if (error instanceof AuthError) return void refused(error.status ?? 401, headers);
         return retry(error.message);
@@ -260,7 +282,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     resubscribing = undefined;
     const info = reconnected;
     reconnected = undefined;
-    if (info) config.onReconnect?.(info);
+    if (info) hook('onReconnect', config.onReconnect && (() => config.onReconnect!(info)));
   }
 
   async function start(entry: Entry, connectHeaders?: Record<string, string>) {

@@ -35,11 +35,6 @@ export class SubscriptionChannel<T> implements Subscription<T> {
     this.ready.catch(() => {});
   }
 
-  /** True once ended, failed or cancelled: no more values will be pushed. */
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Set (or replace) what runs when the consumer stops early. */
   set onCancel(fn: (() => void) | undefined) {
     this.#onCancel = fn;

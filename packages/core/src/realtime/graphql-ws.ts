@@ -9,8 +9,9 @@ import type { Client, ExecutionResult, Sink } from 'graphql-ws';
 import { AbortError, AuthError, ConnectionError, SdkError, ValidationError } from '../errors/index.js';
 import { redact } from '../transport/observability.js';
 import type { OperationDescriptor } from '../transport/operation.js';
+import { backoffDelay, sleep } from '../transport/retry.js';
 import { SubscriptionChannel } from './channel.js';
-import { authHeaders, authorizationObject, errorFromEntries, importAtRuntime, loadWebSocket, pick, reconnectDelay, safeUrl } from './shared.js';
+import { authHeaders, authorizationObject, backoffOptions, errorFromEntries, importAtRuntime, loadWebSocket, pick, safeUrl, userCallbacks } from './shared.js';
 import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketConstructor, WebSocketLike } from './types.js';
 
 interface Entry {
@@ -36,8 +37,6 @@ function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number |
   return Recording as unknown as WebSocketConstructor;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createGraphQLWsClient(config: ResolvedRealtimeOptions): SubscriptionClient {
   const entries = new Set<Entry>();
   let client: Promise<Client> | undefined;
@@ -48,8 +47,14 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
   let lostAt: number | undefined;
   let attempts = 0;
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  // Aborted by close(): cuts a reconnect backoff short so that dispose() does not wait it out.
+  let closing = new AbortController();
+  const { emit, hook } = userCallbacks(config.emit);
+  const backoff = backoffOptions(config.reconnect);
 
   function getClient(): Promise<Client> {
+    if (closing.signal.aborted) closing = new AbortController(); // used again after close()
+    const { signal } = closing;
     client ??= (async () => {
       const [{ createClient }, WebSocketImpl] = await Promise.all([importAtRuntime<typeof import('graphql-ws')>('graphql-ws'), loadWebSocket(config.WebSocket)]);
       return createClient({
@@ -72,10 +77,13 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         },
         shouldRetry: (event) => refusal(event) === undefined && paramsError === undefined,
         retryWait: async (retries) => {
+          if (signal.aborted) return;
           attempts = retries + 1;
-          const delayMs = reconnectDelay(retries, config.reconnect, config.random);
-          config.emit?.({ type: 'retry', operationName: 'realtime', attempt: attempts, delayMs, reason: 'socket closed' });
-          await sleep(delayMs);
+          const delayMs = backoffDelay(retries, backoff, config.random);
+          emit({ type: 'retry', operationName: 'realtime', attempt: attempts, delayMs, reason: 'socket closed' });
+          // Resolve (never reject) when close() cuts the wait short: graphql-ws does not handle a rejected
+          // retryWait (its connect promise would hang); with no subscription left it gives up by itself.
+          await sleep(delayMs, signal).catch(() => {});
         },
         on: {
           opened: (s) => void (socket = s as typeof socket),
@@ -88,8 +96,8 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
             attempts = 0;
             // After the library has re-sent every `subscribe` on the new socket.
             setTimeout(() => {
-              for (const entry of entries) entry.onResubscribe?.();
-              config.onReconnect?.(info);
+              for (const entry of entries) hook('onResubscribe', entry.onResubscribe);
+              hook('onReconnect', config.onReconnect && (() => config.onReconnect!(info)));
             }, 0);
           },
           // We ping every `keepAlive` ms; no pong in time means the peer is gone: drop the socket hard.
@@ -98,7 +106,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
             clearTimeout(pongTimer);
             const dead = socket;
             pongTimer = setTimeout(() => {
-              config.emit?.({ type: 'warning', operationName: 'realtime', message: 'no pong in time: reconnecting' });
+              emit({ type: 'warning', operationName: 'realtime', message: 'no pong in time: reconnecting' });
               if (dead?.terminate) dead.terminate();
               else dead?.close(4408, 'Keep-alive timeout');
             }, config.connectionTimeoutMs ?? 20_000);
@@ -144,7 +152,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     entry.unsubscribe = undefined;
     if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one
     if (!error) return entry.channel.end();
-    if (!(error instanceof AbortError)) config.emit?.({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, attempts), durationMs: 0, error });
+    if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, attempts), durationMs: 0, error });
     entry.channel.fail(error, discard);
   }
 
@@ -190,9 +198,12 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     },
     async close() {
       for (const entry of [...entries]) finish(entry);
+      closing.abort();
       const c = client;
       client = undefined;
-      if (c) await (await c.catch(() => undefined))?.dispose();
+      // dispose() rejects with the close event ({ code: 1000, … }) when it ends a pending reconnect: closing worked.
+      const disposable = c && (await c.catch(() => undefined));
+      if (disposable) await Promise.resolve().then(() => disposable.dispose()).catch(() => {});
     },
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { AuthStrategy } from '../auth/types.js';
 import { AuthError, ConnectionError, GraphQLResponseError, SdkError, UNAUTHORIZED_PATTERN, type GraphQLErrorEntry } from '../errors/index.js';
-import { redact } from '../transport/observability.js';
+import { redact, type SdkEvent } from '../transport/observability.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../transport/retry.js';
 import type { ReconnectOptions, WebSocketConstructor } from './types.js';
 
 export const DEFAULT_RECONNECT: ReconnectOptions = { retries: 10, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -38,9 +39,33 @@ export function loadWebSocket(injected: WebSocketConstructor | undefined): Promi
   return cached;
 }
 
-/** Full-jitter exponential backoff for the `attempt`-th retry (0-based). */
-export function reconnectDelay(attempt: number, options: ReconnectOptions, random: () => number): number {
-  return Math.floor(random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt));
+/** The reconnect policy in the shape of core's `backoffDelay` (same full-jitter formula as HTTP retries). */
+export function backoffOptions(reconnect: ReconnectOptions): RetryOptions {
+  return { ...DEFAULT_RETRY, maxRetries: reconnect.retries, baseDelayMs: reconnect.baseDelayMs, maxDelayMs: reconnect.maxDelayMs };
+}
+
+/**
+ * Guards the call sites of user code (`emit`, `onReconnect`, `onResubscribe`): a throwing listener must
+ * not leave a subscription half-finished or a reconnect unscheduled. A throwing hook is reported as a
+ * `warning` (through a guarded emit); a throwing emit is dropped.
+ */
+export function userCallbacks(userEmit: ((event: SdkEvent) => void) | undefined) {
+  const emit = (event: SdkEvent): void => {
+    try {
+      userEmit?.(event);
+    } catch {
+      // the listener's bug; the connection state must stay consistent
+    }
+  };
+  const hook = (name: string, fn: (() => void) | undefined): void => {
+    if (!fn) return;
+    try {
+      fn();
+    } catch (err) {
+      emit({ type: 'warning', operationName: 'realtime', message: `${name} threw: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  };
+  return { emit, hook };
 }
 
 /** Fresh auth headers; a failure to get them is an AuthError (never retried). */

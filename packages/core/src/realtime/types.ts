@@ -88,7 +88,15 @@ export interface SubscribeOptions {
  */
 export interface Subscription<T> extends AsyncIterableIterator<T> {
   readonly operationName: string;
-  /** Resolves once the server confirmed the subscription; rejects if it failed or ended first. */
+  /**
+   * Resolves once the subscription is active as far as the protocol can tell; rejects if it failed or
+   * ended first.
+   * - `appsync`: the server confirmed this subscription (`start_ack`); events from then on are delivered.
+   * - `graphql-ws`: the protocol has no per-subscription acknowledgement, so this only means the socket
+   *   is connected (`connection_ack`) and the `subscribe` message was sent. The server may register the
+   *   subscription a moment later, and an event in between is not delivered: after `ready`, re-read state
+   *   that must not be missed (once, shortly after, or after the first event).
+   */
   readonly ready: Promise<void>;
   return(): Promise<IteratorResult<T, undefined>>;
 }

@@ -47,6 +47,8 @@ export interface RealtimeFakeOptions {
   keepAliveIntervalMs?: number | undefined;
   /** Replace the argument-matching rule for who gets an event. */
   filter?: ((subscription: ActiveSubscription, payload: unknown) => boolean) | undefined;
+  /** Close every socket (code 1012) right after `connection_ack`: a server that accepts connections, then drops them. */
+  dropAfterAck?: boolean | undefined;
 }
 
 export interface RealtimeStats {
@@ -67,10 +69,17 @@ export interface RealtimeFake {
   readonly subscriptions: readonly ActiveSubscription[];
   /** False: stop sending `ka` (AppSync) and answering pings (graphql-ws), so clients see a dead socket. */
   keepAlive: boolean;
+  /**
+   * graphql-ws: register a `subscribe` only this long after it arrives, like a server that is slow to
+   * set a subscription up. The protocol has no per-subscription ack, so the client cannot tell. Default 0.
+   */
+  subscribeDelayMs: number;
   /** Send `payload` as an event of `fieldName` to every matching subscription; returns how many got it. */
   publish(fieldName: string, payload: unknown): number;
   /** Cut every socket without a close handshake, like a network drop. */
   dropAll(): void;
+  /** Send a raw protocol message to every open socket (stray or unusual server messages). */
+  broadcast(message: unknown): void;
   /** Attach to an existing HTTP server: `server.on('upgrade', fake.handleUpgrade)`. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Resolve once `predicate(stats)` holds (polls every 5 ms), e.g. `until((s) => s.active === 2)`. */
@@ -162,6 +171,7 @@ export function createRealtimeFake(options: RealtimeFakeOptions = {}): RealtimeF
           return ws.close(1000);
         }
         send({ type: 'connection_ack', payload: { connectionTimeoutMs: options.connectionTimeoutMs ?? 300_000 } });
+        if (options.dropAfterAck) return ws.close(1012, 'Service Restart');
         const beat = () => fake.keepAlive && send({ type: 'ka' });
         beat();
         ka = setInterval(beat, options.keepAliveIntervalMs ?? 60_000);
@@ -186,6 +196,7 @@ export function createRealtimeFake(options: RealtimeFakeOptions = {}): RealtimeF
 
   function serveGraphQLWs(ws: WebSocket) {
     const mine = subs.get(ws)!;
+    const pending = new Set<string>();
     const send = (message: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     ws.on('message', (raw) => {
       let msg: { type?: string; id?: string; payload?: { query?: unknown; variables?: unknown } };
@@ -198,16 +209,25 @@ export function createRealtimeFake(options: RealtimeFakeOptions = {}): RealtimeF
       if (msg.type === 'connection_init') {
         if (!authorize({ headers: lowerKeys(msg.payload), protocol: 'graphql-ws', phase: 'connect' })) return ws.close(4403, 'Forbidden');
         send({ type: 'connection_ack' });
+        if (options.dropAfterAck) ws.close(1012, 'Service Restart');
       } else if (msg.type === 'ping') {
         if (fake.keepAlive) send({ type: 'pong' });
       } else if (msg.type === 'subscribe') {
         counters.starts++;
-        try {
-          register(ws, 'graphql-ws', id, msg.payload?.query, msg.payload?.variables, (data) => send({ type: 'next', id, payload: { data } }));
-        } catch (err) {
-          send({ type: 'error', id, payload: [{ message: (err as Error).message }] });
-        }
+        const { query, variables } = msg.payload ?? {};
+        const subscribe = () => {
+          if (!pending.delete(id) || !subs.has(ws)) return; // completed or closed meanwhile
+          try {
+            register(ws, 'graphql-ws', id, query, variables, (data) => send({ type: 'next', id, payload: { data } }));
+          } catch (err) {
+            send({ type: 'error', id, payload: [{ message: (err as Error).message }] });
+          }
+        };
+        pending.add(id);
+        if (fake.subscribeDelayMs > 0) setTimeout(subscribe, fake.subscribeDelayMs);
+        else subscribe();
       } else if (msg.type === 'complete') {
+        pending.delete(id);
         if (mine.delete(id)) counters.stops++;
       }
     });
@@ -219,6 +239,7 @@ export function createRealtimeFake(options: RealtimeFakeOptions = {}): RealtimeF
       return [...subs.values()].flatMap((m) => [...m.values()].map(({ id, protocol, fieldName, variables, args }) => ({ id, protocol, fieldName, variables, args })));
     },
     keepAlive: true,
+    subscribeDelayMs: 0,
     publish(fieldName, payload) {
       let delivered = 0;
       for (const mine of subs.values()) {
@@ -232,6 +253,9 @@ export function createRealtimeFake(options: RealtimeFakeOptions = {}): RealtimeF
     },
     dropAll() {
       for (const ws of sockets) ws.terminate();
+    },
+    broadcast(message) {
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     },
     handleUpgrade(request, socket, head) {
       const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
