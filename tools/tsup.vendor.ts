@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * Build of a vendor package: ESM + CJS + .d.ts for the main and `/testing` entries. @sdk/core stays a
+ * dependency (shared between vendor packages) and graphql/msw stay peers of the testing entry.
+ */
+export const vendorTsup = () =>
+  defineConfig({
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    target: 'node20',
+    external: ['@sdk/core', 'graphql', 'msw'],
+  });
