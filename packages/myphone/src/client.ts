@@ -3,7 +3,6 @@ import {
   createExecutor,
   tokenAuth,
   ValidationError,
-  type Executor,
   type ExecutorOptions,
   type PageVariables,
   type PaginatedMethod,
@@ -99,11 +98,8 @@ export function createMyPhoneClient(options: MyPhoneClientOptions): MyPhoneClien
     throw new ValidationError('createMyPhoneClient needs an options object with { username, password } or { tokenProvider }', { field: 'options' });
   }
   const { username, password, tokenProvider, origin = MYPHONE_ORIGIN, endpoint, loginPath, refreshPath, refresh, initialTokens, onTokens, tokenSkewMs, now, ...rest } = options;
-  // eslint-disable-next-line prefer-const -- assigned below, after the token manager whose events it forwards
-  let executor: Executor | undefined;
   let provider: TokenProvider;
   if (tokenProvider) {
-    if (typeof tokenProvider.getAccessToken !== 'function') throw new ValidationError('tokenProvider must have getAccessToken()', { field: 'tokenProvider' });
     provider = tokenProvider;
   } else {
     provider = createMyPhoneTokenManager({
@@ -119,11 +115,9 @@ export function createMyPhoneClient(options: MyPhoneClientOptions): MyPhoneClien
       initialTokens,
       onTokens,
       now,
-      // Token events reach the client's logger/onEvent (the executor exists by the first login).
-      onEvent: (event) => executor?.emit?.(event),
     });
   }
-  executor = createExecutor({
+  const executor = createExecutor({
     ...rest,
     endpoint: endpoint ?? joinUrl(origin, MYPHONE_GRAPHQL_PATH),
     auth: tokenAuth(provider, { secrets: password ? [password] : [] }),

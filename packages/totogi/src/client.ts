@@ -1,5 +1,5 @@
-import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type Executor, type ExecutorOptions, type TokenProvider } from '@sdk/core';
-import { createCognitoTokenManager, validateCognitoOptions, type CognitoAuthOptions } from './auth.js';
+import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { createCognitoTokenManager, type CognitoAuthOptions } from './auth.js';
 import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
 import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
 
@@ -53,29 +53,18 @@ export function createTotogiClient(options: TotogiClientOptions): TotogiClient {
   if (!auth || typeof auth !== 'object') {
     throw new ValidationError('auth is required: { username, password, clientId, region } for Cognito, or { tokenProvider }', { field: 'auth' });
   }
-  // eslint-disable-next-line prefer-const -- assigned below, after the token manager whose events it forwards
-  let executor: Executor | undefined;
   let strategy: AuthStrategy;
   if (isTokenProviderAuth(auth)) {
     if ('username' in auth || 'password' in auth) {
       throw new ValidationError('auth takes either { tokenProvider } or Cognito credentials, not both', { field: 'auth' });
     }
-    if (typeof auth.tokenProvider.getAccessToken !== 'function') {
-      throw new ValidationError('auth.tokenProvider must have a getAccessToken() method', { field: 'auth.tokenProvider' });
-    }
     strategy = tokenAuth(auth.tokenProvider, { scheme: '', secrets: auth.secrets ?? [] });
   } else {
-    validateCognitoOptions(auth);
-    const manager = createCognitoTokenManager(auth, {
-      fetch: rest.fetch,
-      timeoutMs: rest.timeoutMs,
-      // Token events reach the client's logger/onEvent like every other event.
-      onEvent: (event) => executor?.emit?.(event),
-    });
+    const manager = createCognitoTokenManager(auth, { fetch: rest.fetch, timeoutMs: rest.timeoutMs });
     const secrets = auth.clientSecret ? [auth.password, auth.clientSecret] : [auth.password];
     // AppSync wants the raw JWT in Authorization (no "Bearer").
     strategy = tokenAuth(manager, { scheme: '', secrets });
   }
-  executor = createExecutor({ ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
+  const executor = createExecutor({ ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
   return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient' });
 }

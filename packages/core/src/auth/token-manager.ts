@@ -1,4 +1,4 @@
-import { AbortError, AuthError, SdkError } from '../errors/index.js';
+import { AbortError, AuthError, SdkError, ValidationError } from '../errors/index.js';
 import type { AuthStrategy } from './types.js';
 
 export interface TokenSet {
@@ -46,6 +46,8 @@ export interface TokenProvider {
   invalidate?(token: string, signal?: AbortSignal): Promise<boolean>;
   /** Secrets to scrub from logs and errors. */
   secrets?(): readonly string[];
+  /** Receives the client's event emitter (see AuthStrategy.connect). */
+  connect?(emit: (event: TokenEvent) => void): void;
 }
 
 /**
@@ -59,6 +61,8 @@ export class TokenManager implements TokenProvider {
   /** When the current tokens were stored: short-lived tokens renew at half their lifetime, not `skewMs` early. */
   #storedAt = 0;
   #renewal: Promise<TokenSet> | undefined;
+  /** Emitters of the clients using this manager (several clients may share one login). */
+  readonly #sinks = new Set<(event: TokenEvent) => void>();
   readonly #options: TokenManagerOptions;
   readonly #skew: number;
   readonly #now: () => number;
@@ -88,6 +92,15 @@ export class TokenManager implements TokenProvider {
     if (this.#tokens?.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
     const renewed = await this.#renew(signal);
     return renewed.accessToken !== token;
+  }
+
+  connect(emit: (event: TokenEvent) => void): void {
+    this.#sinks.add(emit);
+  }
+
+  #event(event: TokenEvent): void {
+    this.#options.onEvent?.(event);
+    for (const sink of this.#sinks) sink(event);
   }
 
   secrets(): readonly string[] {
@@ -127,7 +140,7 @@ export class TokenManager implements TokenProvider {
         return await this.#store({ ...next, refreshToken: next.refreshToken ?? current!.refreshToken, refreshExpiresAt: next.refreshToken ? next.refreshExpiresAt : current!.refreshExpiresAt }, 'refresh', started);
       } catch {
         // A refused or failed refresh is not fatal: a full login may still work.
-        this.#options.onEvent?.({ type: 'token', action: 'refresh', ok: false, durationMs: this.#now() - started });
+        this.#event({ type: 'token', action: 'refresh', ok: false, durationMs: this.#now() - started });
         fallback = true;
       }
     }
@@ -135,7 +148,7 @@ export class TokenManager implements TokenProvider {
     try {
       return await this.#store(await this.#options.login(), 'login', started, fallback);
     } catch (err) {
-      this.#options.onEvent?.({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
+      this.#event({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
       if (err instanceof SdkError) throw err;
       throw new AuthError('login failed', { cause: err });
     }
@@ -154,7 +167,7 @@ export class TokenManager implements TokenProvider {
       // The login worked; a failing persistence callback must not fail the caller's request.
       persistFailed = true;
     }
-    this.#options.onEvent?.({ type: 'token', action, ok: true, durationMs: this.#now() - started, ...(fallback ? { fallback } : {}), ...(persistFailed ? { persistFailed } : {}) });
+    this.#event({ type: 'token', action, ok: true, durationMs: this.#now() - started, ...(fallback ? { fallback } : {}), ...(persistFailed ? { persistFailed } : {}) });
     return tokens;
   }
 
@@ -193,6 +206,9 @@ export interface TokenAuthOptions {
 
 /** An AuthStrategy over any TokenProvider (a TokenManager or the caller's own). */
 export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {}): AuthStrategy {
+  if (!provider || typeof provider.getAccessToken !== 'function') {
+    throw new ValidationError('tokenProvider must have a getAccessToken() method', { field: 'tokenProvider' });
+  }
   const header = (options.header ?? 'authorization').toLowerCase();
   const prefix = options.scheme === '' ? '' : `${options.scheme ?? 'Bearer'} `;
   const extra = options.secrets ?? [];
@@ -206,5 +222,6 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
       return provider.invalidate(value === undefined ? '' : value.slice(prefix.length), context.signal);
     },
     secrets: () => [...extra, ...(provider.secrets?.() ?? [])],
+    connect: (emit) => provider.connect?.(emit),
   };
 }

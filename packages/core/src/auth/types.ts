@@ -1,3 +1,5 @@
+import type { TokenEvent } from './token-manager.js';
+
 export interface AuthContext {
   signal?: AbortSignal | undefined;
 }
@@ -17,6 +19,8 @@ export interface AuthStrategy {
   onUnauthorized?(sentHeaders: Record<string, string>, context: AuthContext): Promise<boolean>;
   /** Secret values to scrub from anything the SDK logs or throws. */
   secrets(): readonly string[];
+  /** Called once by the client with its event emitter, so auth events (logins, refreshes) reach its logger. */
+  connect?(emit: (event: TokenEvent) => void): void;
 }
 
 export function noAuth(): AuthStrategy {

@@ -135,6 +135,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
   const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
+  if (emit) auth.connect?.(emit);
   // Static auth (API keys) gives the same headers object every time: merge it once.
   let mergedFor: Record<string, string> | undefined;
   let merged: Record<string, string> = baseHeaders;
