@@ -1,0 +1,130 @@
+/**
+ * Shared pieces of the hostile-server suite: real loopback servers written to break a guarantee, and the
+ * counters that decide at the server whether it held (receipts, hosts contacted, bodies holding a secret).
+ * Nothing here uses our own fakes: each test scripts its server by hand.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { inspect } from 'node:util';
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  /** The raw body as received. */
+  raw: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: { operationName?: string; query?: string; variables?: Record<string, unknown> } | undefined;
+}
+
+export type Handler = (req: Received, res: ServerResponse, n: number) => void | Promise<void>;
+
+export interface HostileServer {
+  /** `http://127.0.0.1:PORT` (no path). */
+  origin: string;
+  /** `origin + /graphql`. */
+  url: string;
+  host: string;
+  /** Every request this server received, in order. */
+  received: Received[];
+  /** How many requests named this operation (mutation receipts). */
+  receipts(operationName: string): number;
+  close(): Promise<void>;
+}
+
+const open = new Set<HostileServer>();
+
+/** A real loopback server whose every answer is written by the test. */
+export async function hostileServer(handler: Handler): Promise<HostileServer> {
+  const received: Received[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let json: Received['json'];
+      try {
+        json = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const entry: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, json };
+      received.push(entry);
+      Promise.resolve(handler(entry, res, received.length - 1)).catch((err) => {
+        res.destroy(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const self: HostileServer = {
+    origin,
+    url: `${origin}/graphql`,
+    host: `127.0.0.1:${port}`,
+    received,
+    receipts: (name) => received.filter((r) => r.json?.operationName === name).length,
+    close: () =>
+      new Promise((r) => {
+        open.delete(self);
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+  open.add(self);
+  return self;
+}
+
+/** Close every server still open (call from afterEach). */
+export async function closeAll(): Promise<void> {
+  await Promise.all([...open].map((s) => s.close()));
+}
+
+export function sendJson(res: ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
+
+/**
+ * Every form in which a server may echo a secret back: raw, JSON-escaped, URL/form-encoded, base64, base64url.
+ * A sink must hold none of them.
+ */
+export function encodingsOf(secret: string): string[] {
+  const forms = new Set<string>([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+  ]);
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/** The encodings of `secrets` found in `text` (empty when none). */
+export function leaks(text: string, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const secret of secrets) for (const form of encodingsOf(secret)) if (text.includes(form)) found.push(form);
+  return found;
+}
+
+/** Everything a user could see of a value: inspect output, JSON, message and stack, recursively through causes. */
+export function everythingShown(value: unknown): string {
+  const parts: string[] = [inspect(value, { depth: 20, showHidden: false })];
+  try {
+    parts.push(JSON.stringify(value) ?? '');
+  } catch {
+    /* circular: inspect covers it */
+  }
+  for (let e: unknown = value, depth = 0; e instanceof Error && depth < 10; depth++) {
+    parts.push(e.message, e.stack ?? '');
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+}
