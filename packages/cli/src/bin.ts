@@ -38,6 +38,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(EXIT.ok);
   throw err;
 });
+/**
+ * The first Ctrl-C asks exports and bulk runs to stop after what is in flight (their progress is saved)
+ * and cancels plain calls; a second one exits at once.
+ */
 const controller = new AbortController();
 let interrupts = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

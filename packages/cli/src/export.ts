@@ -21,9 +21,10 @@ export interface ExportOptions {
   checkpoint: string;
   resume: boolean;
   force: boolean;
-  /** Iteration options passed to the SDK (concurrency, pageSize, signal). */
+  /** Iteration options passed to the SDK (concurrency). */
   iterate: Record<string, unknown>;
   progress: Progress;
+  /** Stop after the page in flight (its rows and checkpoint are written first). */
   signal: AbortSignal;
 }
 
@@ -78,15 +79,13 @@ export async function runExport(o: ExportOptions): Promise<Checkpoint> {
     bytes += buf.length;
   };
   try {
-    const pages = o.method.call.pages({ ...cp.variables, ...cp.position }, { ...o.iterate, signal: o.signal });
+    const pages = o.method.call.pages({ ...cp.variables, ...cp.position }, o.iterate);
     o.progress.update(cp.items, cp.pages);
     for await (const page of pages) {
       const items = pageItems(spec, page);
       if (o.format === 'csv') {
-        if (!cp.columns) {
-          cp.columns = o.columns ?? (items.length ? columnsOf(items[0]) : null);
-          if (cp.columns) write(csvHeader(cp.columns));
-        }
+        cp.columns ??= items.length ? columnsOf(items[0]) : null;
+        if (cp.columns && bytes === 0) write(csvHeader(cp.columns));
         if (cp.columns && items.length) write(csvRows(items, cp.columns));
       } else {
         let text = '';
