@@ -1,10 +1,12 @@
 // @arethetypeswrong/cli over every package's packed output. The node16 profile: `node10` resolution
 // cannot see subpath exports (`/testing`) and no supported Node version uses it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 let failed = false;
-for (const p of readdirSync('packages').filter((d) => existsSync(`packages/${d}/dist`))) {
+// Packages that only ship a bin (the CLI) have no typed entries to check.
+const typed = (d) => JSON.parse(readFileSync(`packages/${d}/package.json`, 'utf8')).exports?.['.'] !== undefined;
+for (const p of readdirSync('packages').filter((d) => existsSync(`packages/${d}/dist`) && typed(d))) {
   try {
     execFileSync('pnpm', ['exec', 'attw', '--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], { cwd: `packages/${p}`, stdio: 'inherit' });
   } catch {

@@ -112,4 +112,13 @@ for (const v of nodes) {
     run(node[0], [...node.slice(1), file], app);
   }
 }
+if (tarballs['@sdk/cli']) {
+  // The CLI from its tarball: the bin is linked, its dependencies come from the registry, the fake answers.
+  for (const v of nodes) {
+    const node = v === process.versions.node.split('.')[0] ? [process.execPath] : ['npx', '-y', `node@${v}`];
+    console.log(`smoke: node ${v} telco`);
+    const out = execFileSync(node[0], [...node.slice(1), join(app, 'node_modules/@sdk/cli/dist/bin.js'), '--fake', 'wherever', 'listSims', '--limit', '2', '--format', 'ndjson'], { cwd: app, encoding: 'utf8' });
+    if (out.trim().split('\n').length !== 2) throw new Error(`telco printed ${JSON.stringify(out)}`);
+  }
+}
 console.log(`smoke: packed packages work for ESM, CJS and TypeScript consumers on Node ${nodes.join(', ')}`);

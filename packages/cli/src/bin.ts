@@ -11,7 +11,7 @@ import { doctor, formatChecks } from './doctor.js';
 import { EXIT, UsageError, describe, errorRecord, exitCodeOf } from './errors.js';
 import { runExport } from './export.js';
 import { findMethod, methodsOf, type Method } from './operations.js';
-import { columnsOf, csvHeader, csvRows, formatNamed, formatResult, project, table, type Format } from './output.js';
+import { columnsOf, csvHeader, csvRows, formatNamed, formatResult, project, table } from './output.js';
 import { credentialsFor, profilesFile, readProfiles, saveProfile } from './profiles.js';
 import { startProgress, wantsProgress } from './progress.js';
 import { fieldOf, loadSchema, variablesFrom, variablesOf } from './schema.js';

@@ -234,8 +234,13 @@ export async function runBulk(o: BulkOptions): Promise<BulkSummary> {
     }
     for (const [row, state] of final) {
       if (state === 'applied') summary.applied++;
-      else if (state === 'rejected') (summary.rejected++, summary.rejectedRows.push(row));
-      else if (state === 'unknown') (summary.unknown++, summary.unknownRows.push(row));
+      else if (state === 'rejected') {
+        summary.rejected++;
+        summary.rejectedRows.push(row);
+      } else if (state === 'unknown') {
+        summary.unknown++;
+        summary.unknownRows.push(row);
+      }
       else summary.notAttempted++;
     }
     summary.unknownRows.sort((a, b) => a - b);

@@ -118,7 +118,10 @@ describe('telco bulk', () => {
     const server = await hostileServer((req, res) => {
       received++;
       // Applies the work, then the connection dies before the answer: the outcome is unknown to the client.
-      if (req.json?.operationName === 'UpdateApiKey') return res.socket?.destroy();
+      if (req.json?.operationName === 'UpdateApiKey') {
+        res.socket?.destroy();
+        return;
+      }
       return sendJson(res, { errors: [{ message: 'unexpected' }] }, 400);
     });
     const dir = mkdtempSync(join(tmpdir(), 'telco-bulk-'));

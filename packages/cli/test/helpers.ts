@@ -30,11 +30,3 @@ export function telco(args: string[], options: { env?: Record<string, string>; i
     options.onStart?.(child);
   });
 }
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-  }));
-}

@@ -10,7 +10,7 @@ import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
 import { methodsOf } from '../src/operations.js';
 import { variablesOf } from '../src/schema.js';
 import { vendors, type VendorName } from '../src/vendors.js';
-import { pool, telco } from './helpers.js';
+import { telco } from './helpers.js';
 
 const SCALARS: Record<string, unknown> = {
   Int: 1, Long: 1, Float: 1, Decimal: 1, Boolean: true, ID: '1', String: '1', JSON: {}, AWSJSON: '{}',
