@@ -28,7 +28,10 @@ describe('unknown union members (Totogi debitAccount)', () => {
   it('.result() returns the unknown member as a value, to match on __typename', async () => {
     const server = await hostileServer((_req, res) => sendJson(res, { data: { debitAccount: { __typename: 'AccountLocked' } } }));
     const result = await client(server.url).debitAccount.result({ input });
-    expect(result.__typename).toBe('AccountLocked');
+    expect(result).toEqual({ __typename: 'UnknownResultMember', typename: 'AccountLocked', member: { __typename: 'AccountLocked' } });
+    // Typed: a switch over the known members narrows, and the unknown one has its own case.
+    if (result.__typename === 'UnknownResultMember') expect(result.typename).toBe('AccountLocked');
+    else throw new Error(`unexpected ${result.__typename}`);
   });
 
   it('known members still behave: success resolves, an error member is an ApiError', async () => {

@@ -19,7 +19,7 @@ import { httpTransport } from './http-transport.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { validateBytes, validateEndpoint, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
-import { isErrorMember } from '../results/index.js';
+import { isErrorMember, unknownMember } from '../results/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -291,8 +291,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
           const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
           if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
           if (mode === 'throw') return { error, retry: 'never', status };
-        } else if (mode === 'throw' && op.successTypenames && !op.successTypenames.includes(typename)) {
+        } else if (op.successTypenames && !op.successTypenames.includes(typename)) {
           // A member added to the API after this SDK was generated: never mistaken for success.
+          if (mode === 'union') return { ok: true, data: unknownMember(typename, value as Record<string, unknown>) };
           const error = new UnexpectedResultError(
             `${op.name} returned ${scrub(typename.slice(0, 100))}, a result this SDK version does not know (neither a success nor an error member); use .result() to handle it as a value, or update the SDK`,
             { ...ctx, typename: scrub(typename), result: scrubJson(value) },
