@@ -52,6 +52,18 @@ describe.each(VENDORS)('$vendor: a response that carries data is final', (v) => 
 });
 
 describe.each(VENDORS)('$vendor: re-sent only when the server surely did no work', (v) => {
+  it('a throttle error naming a field path (execution started), data null: the mutation is sent once, a query is retried', async () => {
+    const throttledField = (field: string) => ({ data: null, errors: [{ message: 'ThrottlingException', errorType: 'DynamoDB:ProvisionedThroughputExceededException', path: [field] }] });
+    const server = await hostileServer((req, res) =>
+      req.json?.operationName === v.query && server.receipts(v.query) > 1 ? sendJson(res, { data: v.queryData }) : sendJson(res, throttledField(Object.keys(v.mutationData)[0]!)),
+    );
+    const client = v.client(server.url);
+    await expect(client.mutate()).rejects.toBeInstanceOf(GraphQLResponseError);
+    expect(server.receipts(v.mutation)).toBe(1);
+    await expect(client.query()).resolves.toBeDefined();
+    expect(server.receipts(v.query)).toBe(2);
+  });
+
   it('HTTP 429, then success: re-sent, reached the server twice, succeeds', async () => {
     const server = await hostileServer((_req, res, n) => (n === 0 ? sendJson(res, { message: 'slow down' }, 429, { 'retry-after': '0' }) : sendJson(res, { data: v.mutationData })));
     await expect(v.client(server.url).mutate()).resolves.toBeDefined();

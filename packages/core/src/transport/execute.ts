@@ -253,9 +253,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (!ok) return { error: httpError(`${op.name} failed with HTTP ${status} (the body carried data)`), retry: 'never', status };
     } else {
       if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
-      if (status === 429 || (errors && requestLevel && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
+      if (status === 429 || (errors && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
         const error = errors ? graphqlError(`${op.name} was throttled`) : httpError(`${op.name} was throttled (HTTP 429)`);
-        return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
+        // A throttled field (an error with a path) shows execution had started: queries only.
+        return { error, retry: status === 429 || requestLevel ? 'safe' : 'unsafe', serverDelayMs: retryAfterMs(res.headers), status };
       }
       if (!ok) {
         const error = errors ? graphqlError(`${op.name} failed with HTTP ${status}`) : httpError(`${op.name} failed with HTTP ${status}`);
