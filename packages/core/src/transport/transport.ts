@@ -81,9 +81,13 @@ export async function readBoundedText(res: Response, maxBytes: number = DEFAULT_
   const tooLarge = () =>
     new ResponseTooLargeError(`${context.operationName ?? 'the request'}: the response body is larger than ${maxBytes} bytes (maxResponseBytes); reading stopped`, { ...context, status: res.status, maxResponseBytes: maxBytes });
   const declared = res.headers.get('content-length');
-  if (declared !== null && !res.headers.has('content-encoding') && Number(declared) > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw tooLarge();
+  if (declared !== null && !res.headers.has('content-encoding')) {
+    if (Number(declared) > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    // fetch enforces the declared length of an unencoded body, so the whole-body read is bounded (and cheaper).
+    if (Number(declared) >= 0) return res.text();
   }
   if (!res.body) return '';
   const reader = res.body.getReader();
