@@ -7,7 +7,9 @@ export { createExecutor, type CallOptions, type ExecuteResult, type Executor, ty
 export { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport/transport.js';
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
-export { redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
+export { LOG_ENV, REQUEST_ID_HEADERS, ResponseInfo, envLogLevel, redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
+export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, capText, createScrubber, scrubText, secretForms, type JsonScrubOptions, type Scrubber } from './secrets/index.js';
+export { CORE_VERSION } from './version.js';
 export { bodyPrefixOf, type DataOf, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember } from './results/index.js';

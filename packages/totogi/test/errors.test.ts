@@ -115,7 +115,7 @@ describe('retryable members', () => {
     expect(response.attempts).toBe(3);
     expect(api.requestsOf('GetAccount')).toHaveLength(3);
     const retries = events.filter((e) => e.type === 'retry');
-    expect(retries.map((e) => e.type === 'retry' && e.reason)).toEqual(['ApiError', 'ApiError']);
+    expect(retries.map((e) => e.type === 'retry' && e.reason)).toEqual(['RateLimitExceeded', 'RateLimitExceeded']);
   });
 
   it('retries RateLimitExceeded on mutations too (the API refused the work)', async () => {

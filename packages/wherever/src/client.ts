@@ -9,7 +9,11 @@ import {
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
 import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
 import { operations, type WhereverMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
 import { createWhereverSubscriptions, type WhereverRealtimeOptions, type WhereverSubscriptions } from './subscriptions.js';
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /** Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents. */
@@ -72,7 +76,7 @@ export function createWhereverClient(options: WhereverClientOptions): WhereverCl
     throw new ValidationError('createWhereverClient needs an options object with at least { apiKey }', { field: 'options' });
   }
   const { apiKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, realtime, ...rest } = options;
-  const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
+  const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: apiKeyAuth(apiKey) });
   const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors/index.js';
-import { redact } from '../transport/observability.js';
+import { capText, scrubText } from '../secrets/index.js';
 import type { FetchLike } from '../transport/transport.js';
 
 export interface TokenRequest {
@@ -33,8 +33,8 @@ function defaultDescribe(json: unknown, text: string): string | undefined {
 
 /**
  * POSTs to a login or refresh endpoint (the vendors' REST and Cognito token calls share it). Failures are
- * AuthErrors naming the endpoint and status; anything echoed back is scrubbed of the secrets (raw and
- * JSON-escaped) before it is shortened, and the network error is never attached as `cause`, since some
+ * AuthErrors naming the endpoint and status; anything echoed back is scrubbed of the secrets (in every
+ * encoding) before it is shortened, and the network error is never attached as `cause`, since some
  * fetch implementations quote the request, and the request holds the password.
  */
 export async function requestTokens(request: TokenRequest): Promise<TokenResponse> {
@@ -44,8 +44,9 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRespons
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const onAbort = () => controller.abort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
-  const scrub = (text: string) => redact(text, secrets);
-  const shorten = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  // Every encoding of every secret; the executor scrubs the thrown error again with all tokens held so far.
+  const scrub = (text: string) => scrubText(text, secrets);
+  const shorten = (text: string) => capText(text, 200);
   let res: Response;
   let text: string;
   try {

@@ -11,7 +11,9 @@ import {
   ValidationError,
   type GraphQLErrorEntry,
 } from '../errors/index.js';
-import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from './observability.js';
+import { createScrubber, type Scrubber } from '../secrets/index.js';
+import { CORE_VERSION } from '../version.js';
+import { ResponseInfo, createEmitter, requestIdOf, retryReason, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
@@ -35,8 +37,16 @@ export interface ExecutorOptions {
   /** Retry policy, or a number of retries. Default 2 retries, 0.5 s doubling, 8 s cap. */
   retry?: number | Partial<RetryOptions> | undefined;
   logger?: Logger | undefined;
-  /** Minimum level passed to `logger`. Default `info`. */
+  /** Minimum level passed to `logger`. Default `info`. The `SDK_LOG` environment variable overrides it. */
   logLevel?: LogLevel | undefined;
+  /** What this client calls itself in log lines (`[wherever] …`). Default: the vendor's name. */
+  name?: string | undefined;
+  /** Add the request's variables (scrubbed) to `request` events and debug lines. Default false. */
+  logVariables?: boolean | undefined;
+  /** Appended to the SDK's `User-Agent`, e.g. `fleet-sync/2.1`. */
+  userAgent?: string | undefined;
+  /** The vendor package behind this client, for the `User-Agent` (set by the vendor's createXClient). */
+  sdk?: { name: string; version: string } | undefined;
   /** Hook for every request, response, retry, error, warning and token event (no secrets: names, numbers, scrubbed errors). */
   onEvent?: ((event: SdkEvent) => void) | undefined;
   /**
@@ -75,25 +85,8 @@ export interface ExecuteResult<T> {
 /** `throw`: error members become ApiError; `union`: the member is returned as the result. */
 export type ResultMode = 'throw' | 'union';
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'x-correlation-id'];
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
 
-function requestIdOf(headers: HeadersLike | undefined): string | undefined {
-  if (!headers) return undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
-}
-
-function headersToObject(headers: HeadersLike, secrets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key] = secrets.length ? redact(value, secrets) : value;
-  });
-  return out;
-}
 
 function errorSays(errors: readonly GraphQLErrorEntry[], pattern: RegExp, codes: readonly string[]): boolean {
   return errors.some((e) => {
@@ -120,6 +113,8 @@ export interface Executor {
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** The client's scrubber (every secret held so far), for other sinks such as subscriptions and telemetry. */
+  readonly scrubber: Scrubber;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
@@ -134,8 +129,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const clientTimeout = options.timeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
-  if (emit) auth.connect?.(emit);
+  // One scrubber for every sink; it learns each token as it is issued (auth events) and keeps rotated ones.
+  const scrubber = createScrubber(() => auth.secrets());
+  const url = new URL(endpoint);
+  const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  auth.connect?.((event) => {
+    scrubber.observe();
+    emit?.(event);
+  });
+  const logVariables = options.logVariables === true;
+  // Built once: the vendor package, core and Node; the caller's own part last.
+  const userAgent = [options.sdk ? `${options.sdk.name}/${options.sdk.version}` : undefined, `@sdk/core/${CORE_VERSION}`, `node/${process.version}`, baseHeaders['user-agent'], options.userAgent]
+    .filter((part) => typeof part === 'string' && part.trim() !== '')
+    .join(' ');
+  baseHeaders['user-agent'] = userAgent;
   // Static auth (API keys) gives the same headers object every time: merge it once.
   let mergedFor: Record<string, string> | undefined;
   let merged: Record<string, string> = baseHeaders;
@@ -157,18 +165,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   function scrub(text: string): string {
-    return redact(text, auth.secrets());
+    return scrubber.text(text);
   }
 
-  /** Scrubbed deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
+  /** Scrubbed copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members), walked with bounded depth. */
   function scrubJson<T>(value: T): T {
-    const secrets = auth.secrets();
-    if (value === undefined || secrets.length === 0) return value;
-    return JSON.parse(redact(JSON.stringify(value), secrets)) as T;
+    return scrubber.json(value);
+  }
+
+  function headersToObject(headers: HeadersLike, _secrets?: unknown): Record<string, string> {
+    return scrubber.headers(headers).toObject();
   }
 
   function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): { ok: true; data: unknown } | Failure {
-    const requestId = requestIdOf(res.headers);
+    const rawId = requestIdOf(res.headers);
+    const requestId = rawId === undefined ? undefined : scrub(rawId);
     const ctx = { operationName: op.name, requestId, attempts };
     const status = res.status;
     const body = res.json as { data?: unknown; errors?: GraphQLErrorEntry[] } | undefined;
@@ -181,20 +192,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (status === 429 || (errors && errorSays(errors, THROTTLED, ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']))) {
       const error = errors
         ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
+        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });
       return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (status < 200 || status >= 300) {
       const text = res.text ?? JSON.stringify(res.json ?? '');
       const error = errors
         ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(text) });
+        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(text) });
       // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
       const transient = status === 408 || status >= 500;
       return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
     }
     if (body === undefined || typeof body !== 'object' || body === null) {
-      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
+      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers), body: scrub(res.text ?? '') });
       return { error, retry: 'never', status };
     }
     if (errors) {
@@ -266,7 +277,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       }, Math.max(0, limit));
       const onAbort = () => controller.abort();
       userSignal?.addEventListener('abort', onAbort, { once: true });
-      emit?.({ type: 'request', operationName: op.name, attempt });
+      emit?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
       const attemptStarted = emit ? Date.now() : 0;
 
       let failure: Failure;
@@ -292,9 +303,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
       if (res) {
         const outcome = classify(op, res, mode, attempt);
-        if (emit) emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: requestIdOf(res.headers) });
+        if (emit) {
+          const rawId = requestIdOf(res.headers);
+          emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: rawId === undefined ? undefined : scrub(rawId) });
+        }
         if ('ok' in outcome) {
-          return { data: outcome.data as T, response: { status: res.status, headers: res.headers, requestId: requestIdOf(res.headers), attempts: attempt, durationMs: Date.now() - started } };
+          return { data: outcome.data as T, response: new ResponseInfo(res.status, res.headers, attempt, Date.now() - started, scrubber) };
         }
         failure = outcome;
       }
@@ -303,6 +317,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (failure.unauthorized && !replayed && auth.onUnauthorized) {
         replayed = true; // a replay after refreshing credentials does not use up a retry
         let renewed = false;
+        scrubber.observe(); // a provider that tells no events: remember the refused token before it rotates
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
@@ -316,12 +331,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (!allowed || retries >= retry.maxRetries || !fitsDeadline) {
         failure.error.attempts = attempt;
         if (mode === 'union' && failure.error instanceof ApiError) {
-          return { data: (failure.member ?? failure.error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: failure.error.requestId, attempts: attempt, durationMs: Date.now() - started } };
+          return { data: (failure.member ?? failure.error.result) as T, response: new ResponseInfo(res!.status, res!.headers, attempt, Date.now() - started, scrubber) };
         }
         emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error: failure.error });
         throw failure.error;
       }
-      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error.name, status: failure.status });
+      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
       await sleep(delay, userSignal).catch(() => {
         throw abortErrorFrom(userSignal!, op.name);
       });
@@ -329,7 +344,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, emit, endpoint, auth };
+  // Whatever a call throws (login errors included) passes the scrubber, with every secret held so far.
+  const scrubbed = <T>(op: OperationDescriptor, variables: Record<string, unknown> | undefined, call: CallOptions | undefined, mode?: ResultMode) =>
+    execute<T>(op, variables, call, mode).catch((err: unknown) => {
+      throw scrubber.error(err);
+    });
+  return { execute: scrubbed, emit, endpoint, auth, scrubber };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
