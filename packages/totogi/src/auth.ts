@@ -136,7 +136,8 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
       throw new AuthError(`${what} at ${endpoint} returned no usable ${pick}`, { endpoint, status: res.status });
     }
     if (flow === 'USER_PASSWORD_AUTH') poolUsername = jwtClaim(result.AccessToken, 'username') ?? jwtClaim(result.IdToken, 'cognito:username') ?? username;
-    return { accessToken: token, expiresAt: started + result.ExpiresIn * 1000, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined };
+    const otherSecrets = [result.AccessToken, result.IdToken].filter((t): t is string => nonEmpty(t) && t !== token);
+    return { accessToken: token, expiresAt: started + result.ExpiresIn * 1000, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined, otherSecrets };
   }
 
   const secrets = clientSecret ? [password, clientSecret] : [password];
