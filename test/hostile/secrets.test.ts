@@ -233,3 +233,56 @@ describe('myphone: password and tokens, rotated ones included', () => {
     expect(leaks(sink.shown(), [password])).toEqual([]);
   });
 });
+
+describe('each leak the issue names, alone (raw forms the old redact already knew, so only the named gap fails)', () => {
+  it('a token rotated after a 401 stays scrubbed when echoed raw later (myphone)', async () => {
+    const issued: string[] = [];
+    let graphqlCalls = 0;
+    const server = await hostileServer((r, res) => {
+      if (r.url !== '/partner/graphql') {
+        const later = new Date(Date.now() + 3_600_000).toISOString();
+        const access = token('rot');
+        issued.push(access);
+        return sendJson(res, { data: { access: { token: access, expires: later } } });
+      }
+      if (graphqlCalls++ === 0) return graphql(res, { errors: [{ message: 'Unauthenticated.' }] }, 401);
+      return graphql(res, { errors: [{ message: `your old token ${issued[0]} was revoked` }] });
+    });
+    const sink = sinks();
+    const myphone = createMyPhoneClient({ username: 'partner', password: 'pw-123456', origin: server.origin, refresh: false, retry: 0, ...sink.options });
+    const err = await myphone.simcard({ id: '1' }).catch((e: unknown) => e);
+    expect(issued).toHaveLength(2);
+    expect(err).toBeInstanceOf(GraphQLResponseError);
+    expect((err as Error).message).toContain('your old token [REDACTED] was revoked');
+    expect(everythingShown(err)).not.toContain(issued[0]);
+    expect(sink.shown()).not.toContain(issued[0]);
+  });
+
+  it('a request id echoing the key is scrubbed in err.requestId and in response events (wherever)', async () => {
+    const apiKey = 'wk_live_plainKEY_123456';
+    const server = await hostileServer((_r, res) => graphql(res, { errors: [{ message: 'no' }] }, 200, { 'x-request-id': apiKey }));
+    const events: SdkEvent[] = [];
+    const wherever = createWhereverClient({ apiKey, endpoint: server.url, retry: 0, onEvent: (e) => events.push(e) });
+    const err = (await wherever.getCustomerData().catch((e: unknown) => e)) as GraphQLResponseError;
+    expect(err.requestId).toBe('[REDACTED]');
+    const response = events.find((e) => e.type === 'response');
+    expect(response).toMatchObject({ type: 'response', requestId: '[REDACTED]' });
+  });
+
+  it('a JSON-escaped echo inside a string value is scrubbed from GraphQLResponseError.errors and ApiError fields (totogi, token provider)', async () => {
+    const secret = 'tok"with\\quotes/and-slashes';
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    const server = await hostileServer((_r, res, n) =>
+      n === 0
+        ? graphql(res, { errors: [{ message: `got ${escaped}`, extensions: { sent: escaped } }] })
+        : graphql(res, { data: { getAccount: { __typename: 'AccountNotFound', errorCode: 'AccountNotFound', errorMessage: `no ${escaped}`, accountId: escaped } } }),
+    );
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'ok-token-123' }, secrets: [secret] }, endpoint: server.url, retry: 0 });
+    const first = (await totogi.getAccount({ providerId: 'p', accountId: 'a' }).catch((e: unknown) => e)) as GraphQLResponseError;
+    expect(JSON.stringify(first.errors)).not.toContain(JSON.stringify(escaped).slice(1, -1));
+    expect(first.errors[0]!.extensions).toEqual({ sent: '[REDACTED]' });
+    const second = (await totogi.getAccount({ providerId: 'p', accountId: 'a' }).catch((e: unknown) => e)) as ApiError;
+    expect(second.errorMessage).toBe('no [REDACTED]');
+    expect((second as unknown as { accountId: string }).accountId).toBe('[REDACTED]');
+  });
+});
