@@ -28,17 +28,18 @@ function percentLower(text: string): string {
 
 /**
  * Every form in which a server may echo `secret`: raw, JSON-escaped (also `\uXXXX` for non-ASCII and
- * `\/`), URL-encoded (upper- and lower-case hex), form-encoded (`+` for space), base64 (unpadded, which also
- * covers the padded form) and base64url.
+ * `\/`), URL-encoded (upper- and lower-case hex), form-encoded (`+` for space), base64 (padded, and unpadded
+ * for echoes cut short) and base64url.
  */
 export function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const ascii = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const uri = encodeURIComponent(secret);
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
-  const base64 = Buffer.from(secret, 'utf8').toString('base64').replace(/=+$/, '');
+  const padded = Buffer.from(secret, 'utf8').toString('base64');
+  const base64 = padded.replace(/=+$/, '');
   const base64url = Buffer.from(secret, 'utf8').toString('base64url');
-  const forms = new Set([secret, json, ascii, uri, percentLower(uri), form, percentLower(form), base64, base64url]);
+  const forms = new Set([secret, json, ascii, uri, percentLower(uri), form, percentLower(form), padded, base64, base64url]);
   for (const f of [...forms]) if (f.includes('/')) forms.add(f.replace(/\//g, '\\/'));
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
