@@ -254,7 +254,12 @@ export function createScrubber(source: () => readonly string[], extra: readonly 
     error<E>(error: E): E {
       observe();
       if (!pattern) return error;
-      return scrubError(error, 0) as E;
+      try {
+        return scrubError(error, 0) as E;
+      } catch {
+        // Scrubbing must never replace the caller's error with one of its own; an odd object stays as it is.
+        return error;
+      }
     },
   };
 }

@@ -130,6 +130,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
   // One scrubber for every sink; it learns each token as it is issued (auth events) and keeps rotated ones.
+  for (const key of ['name', 'userAgent'] as const) {
+    const value = options[key];
+    // Printable ASCII only: both end up in a header or a log prefix (no CR/LF injection, no odd bytes).
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || !/^[\x20-\x7e]+$/.test(value))) {
+      throw new ValidationError(`${key} must be a non-empty string of printable ASCII characters`, { field: key });
+    }
+  }
   const scrubber = createScrubber(() => auth.secrets());
   const url = new URL(endpoint);
   const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';

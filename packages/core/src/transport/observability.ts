@@ -176,7 +176,7 @@ export function createEmitter(
   const prefix = `[${context.name}] `;
   // A throwing hook or logger must never break a request, a retry or a subscription: errors are dropped.
   return (event) => {
-    if (event.type === 'error') scrubber.error(event.error);
+    if (event.type === 'error') scrubber.error(event.error); // never throws
     try {
       onEvent?.(event);
     } catch {
