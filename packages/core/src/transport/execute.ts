@@ -268,7 +268,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (err) {
         if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        throw withContext(err, op.name, attempt);
+        throw scrubber.error(withContext(err, op.name, attempt));
       }
       const headers = headersFor(authHeaders, call?.headers);
 
@@ -328,7 +328,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
-          throw withContext(err, op.name, attempt);
+          throw scrubber.error(withContext(err, op.name, attempt));
         }
         if (renewed) continue;
       }
@@ -341,7 +341,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           return { data: (failure.member ?? failure.error.result) as T, response: new ResponseInfo(res!.status, res!.headers, attempt, Date.now() - started, scrubber) };
         }
         emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error: failure.error });
-        throw failure.error;
+        throw scrubber.error(failure.error);
       }
       emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
       await sleep(delay, userSignal).catch(() => {
@@ -351,12 +351,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  // Whatever a call throws (login errors included) passes the scrubber, with every secret held so far.
-  const scrubbed = <T>(op: OperationDescriptor, variables: Record<string, unknown> | undefined, call: CallOptions | undefined, mode?: ResultMode) =>
-    execute<T>(op, variables, call, mode).catch((err: unknown) => {
-      throw scrubber.error(err);
-    });
-  return { execute: scrubbed, emit, endpoint, auth, scrubber };
+  return { execute, emit, endpoint, auth, scrubber };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
