@@ -131,3 +131,25 @@ describe('serialization', () => {
     expect(leaks(`${shown} ${JSON.stringify(response)} ${JSON.stringify(err)} ${inspect(err)}`, [apiKey])).toEqual([]);
   });
 });
+
+describe('careless callers', () => {
+  it('a name or userAgent that is not printable text is a ValidationError before any request (no header injection)', async () => {
+    const server = await hostileServer((_r, res) => sendJson(res, customer));
+    for (const bad of [{ userAgent: 'x\r\nx-evil: 1' }, { userAgent: '' }, { name: 42 }, { name: 'wö' }] as const) {
+      expect(() => createWhereverClient({ apiKey: 'key-123456', endpoint: server.url, ...(bad as object) })).toThrow(expect.objectContaining({ name: 'ValidationError', field: Object.keys(bad)[0] }));
+    }
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('an unknown SDK_LOG value and a token provider whose secrets() throws or returns junk break nothing', async () => {
+    process.env.SDK_LOG = 'verbose,=,wherever=';
+    const server = await hostileServer((_r, res) => sendJson(res, { errors: [{ message: 'echo tok-abcdef-1' }] }));
+    const provider = { getAccessToken: async () => 'tok-abcdef-1', secrets: () => [undefined, 42, 'tok-abcdef-1'] as unknown as string[] };
+    const totogi = createTotogiClient({ auth: { tokenProvider: provider }, endpoint: server.url, retry: 0 });
+    const err = await totogi.getAccount({ providerId: 'p', accountId: 'a' }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('echo [REDACTED]');
+    const throwing = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-abcdef-1', secrets: () => { throw new Error('boom'); } } }, endpoint: server.url, retry: 0 });
+    const err2 = await throwing.getAccount({ providerId: 'p', accountId: 'a' }).catch((e: unknown) => e);
+    expect((err2 as Error).name).toBe('GraphQLResponseError');
+  });
+});
