@@ -147,13 +147,9 @@ export function envLogLevel(name: string, value: string | undefined = typeof pro
   return found;
 }
 
-/** The logger `SDK_LOG` uses when the client was given none: one line per event on stderr. */
-const stderrLogger: Logger = {
-  debug: (m, meta) => console.error(m, meta ?? ''),
-  info: (m, meta) => console.error(m, meta ?? ''),
-  warn: (m, meta) => console.error(m, meta ?? ''),
-  error: (m, meta) => console.error(m, meta ?? ''),
-};
+/** The logger `SDK_LOG` uses when the client was given none: one line per event on stderr (the line holds what the metadata does). */
+const line = (message: string) => console.error(message);
+const stderrLogger: Logger = { debug: line, info: line, warn: line, error: line };
 
 /**
  * Builds the emit function a client uses, or undefined when nobody listens (so the hot path skips
