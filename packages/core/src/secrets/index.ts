@@ -190,7 +190,7 @@ export function createScrubber(source: () => readonly string[], extra: readonly 
 
   function json<T>(value: T, options?: JsonScrubOptions): T {
     observe();
-    if (!pattern && options?.cap === undefined) return value;
+    // Walked even with no secret known: the copy is what bounds the depth of server JSON kept on errors.
     return walk(value, 0, options?.cap) as T;
   }
 
