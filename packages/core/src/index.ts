@@ -1,8 +1,8 @@
 export * from './errors/index.js';
 export { apiKeyAuth, type ApiKeyOptions } from './auth/api-key.js';
 export { noAuth, type AuthContext, type AuthStrategy } from './auth/types.js';
-export { requestTokens, type TokenRequest, type TokenResponse } from './auth/token-request.js';
-export { TokenManager, tokenAuth, type TokenAuthOptions, type TokenEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';
+export { MIN_TOKEN_LIFETIME_MS, jwtClaim, requestTokens, tokenExpiry, type LifetimeInput, type TokenRequest, type TokenResponse } from './auth/token-request.js';
+export { TokenManager, tokenAuth, type AuthEvent, type IssuedTokens, type TokenAuthOptions, type TokenEvent, type TokenWarningEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';
 export { createExecutor, type CallOptions, type ExecuteResult, type Executor, type ExecutorOptions, type ResponseMeta, type ResultMode } from './transport/execute.js';
 export { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport/transport.js';
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AbortError, AuthError, TokenManager, apiKeyAuth, tokenAuth, ValidationError, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AbortError, AuthError, TokenManager, apiKeyAuth, tokenAuth, ValidationError, type AuthEvent, type TokenSet } from '@sdk/core';
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -9,7 +9,7 @@ function clock(start = 1_000_000) {
 
 function manager(options: { now: () => number; ttlMs?: number; refreshTtlMs?: number; refuseRefresh?: boolean; loginDelayMs?: number }) {
   const calls = { login: 0, refresh: 0 };
-  const events: TokenEvent[] = [];
+  const events: AuthEvent[] = [];
   const persisted: TokenSet[] = [];
   const ttl = options.ttlMs ?? 60_000;
   const tm = new TokenManager({
@@ -113,7 +113,7 @@ describe('TokenManager', () => {
   it('a failing onTokens does not fail the call or force another login', async () => {
     const c = clock();
     let logins = 0;
-    const events: TokenEvent[] = [];
+    const events: AuthEvent[] = [];
     const tm = new TokenManager({
       now: c.now,
       login: async () => ({ accessToken: `t${++logins}`, expiresAt: c.now() + 60_000 }),

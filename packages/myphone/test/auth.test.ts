@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { AuthError, createMyPhoneClient, createMyPhoneTokenManager, type SdkEvent, type TokenSet } from '@sdk/myphone';
+import { AuthError, ConnectionError, createMyPhoneClient, createMyPhoneTokenManager, type SdkEvent, type TokenSet } from '@sdk/myphone';
 import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
 import { useMyPhone } from './helpers.js';
 
@@ -78,19 +78,28 @@ describe('login', () => {
       new Response(JSON.stringify({ message: `${'x'.repeat(190)} ${String(init.body)}` }), { status: 401, headers: { 'content-type': 'application/json' } });
     const refusing = createMyPhoneClient({ username: 'u', password, fetch: echo as never, retry: 0 });
     const quoting = createMyPhoneClient({ username: 'u', password, fetch: (async (_url: string, init: RequestInit) => Promise.reject(new TypeError(`proxy refused ${String(init.body)}`))) as never, retry: 0 });
-    for (const client of [refusing, quoting]) {
+    for (const [client, type] of [[refusing, AuthError], [quoting, ConnectionError]] as const) {
       const err = (await client.simcards().catch((e: unknown) => e)) as AuthError;
-      expect(err).toBeInstanceOf(AuthError);
+      expect(err).toBeInstanceOf(type);
       const text = `${err.message} ${err.stack} ${inspect(err, { depth: 10 })} ${JSON.stringify(err)}`;
       for (const form of [password, JSON.stringify(password).slice(1, -1), 'Sup3rSecr']) expect(text).not.toContain(form);
     }
   });
 
-  it('an unreachable login endpoint is an AuthError too', async () => {
+  it('an unreachable login endpoint is a ConnectionError naming the operation, retried under the client policy (not an AuthError)', async () => {
     const password = 'unreachable-secret';
-    const myphone = createMyPhoneClient({ username: 'u', password, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
-    const err = (await myphone.simcards().catch((e: unknown) => e)) as AuthError;
-    expect(err).toBeInstanceOf(AuthError);
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }));
+    };
+    const myphone = createMyPhoneClient({ username: 'u', password, fetch, retry: { maxRetries: 2, baseDelayMs: 1 } });
+    const err = (await myphone.simcards().catch((e: unknown) => e)) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).not.toBeInstanceOf(AuthError);
+    expect(err.operationName).toBe('Simcards');
+    expect(calls).toBe(3);
+    expect((err.cause as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
     expect(err.message).toMatch(/could not reach https:\/\/api\.myphone\.group\/partner\/login: fetch failed/);
     expect(inspect(err, { depth: 10 })).not.toContain(password);
   });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AuthError, TOTOGI_GRAPHQL_ENDPOINT, ValidationError, createTotogiClient, type CognitoAuthOptions, type TokenSet } from '@sdk/totogi';
+import { AuthError, HttpError, TOTOGI_GRAPHQL_ENDPOINT, ValidationError, createTotogiClient, type CognitoAuthOptions, type TokenSet } from '@sdk/totogi';
 import { FakeCognito, createTotogiMock } from '@sdk/totogi/testing';
 import { useServer } from './setup.js';
 
@@ -139,11 +139,13 @@ describe('secrets', () => {
     await expect(totogi.getAccount({ providerId, accountId: 'acc-1' })).rejects.toThrow(/Unable to verify secret hash/);
   });
 
-  it('a Cognito outage is an AuthError with the HTTP status; util.inspect of the client shows no credentials', async () => {
+  it('a Cognito outage is an HttpError with the HTTP status (retried, not an AuthError); util.inspect of the client shows no credentials', async () => {
     const { api, totogi, providerId } = setup({ accounts, password });
-    api.cognito.failNext(1, 503);
-    const err = (await totogi.getAccount({ providerId, accountId: 'acc-1' }).catch((e: unknown) => e)) as AuthError;
-    expect(err).toBeInstanceOf(AuthError);
+    api.cognito.failNext(3, 503);
+    const err = (await totogi.getAccount({ providerId, accountId: 'acc-1' }, { retry: { maxRetries: 2, baseDelayMs: 1 } }).catch((e: unknown) => e)) as HttpError;
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err.operationName).toBe('GetAccount');
+    expect(err.attempts).toBe(3);
     expect(err.status).toBe(503);
     expect(inspect(totogi)).toBe(`TotogiClient { endpoint: '${TOTOGI_GRAPHQL_ENDPOINT}' }`);
     expect(JSON.stringify(totogi)).not.toContain(password);

@@ -250,7 +250,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (err) {
         if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        throw withContext(err, op.name, attempt);
+        const error = withContext(err, op.name, attempt);
+        // The call never left, so an unreachable, slow or overloaded token endpoint is retried (mutations too).
+        const delay = backoffDelay(retries, retry, random);
+        if (!isTransientAuthFailure(error) || retries >= retry.maxRetries || (deadlineAt !== undefined && Date.now() + delay >= deadlineAt)) throw error;
+        emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
+        await sleep(delay, userSignal).catch(() => {
+          throw abortErrorFrom(userSignal!, op.name);
+        });
+        retries++;
+        continue;
       }
       const headers = headersFor(authHeaders, call?.headers);
 
@@ -346,9 +355,18 @@ function memberRetryAfterMs(member: unknown): number | undefined {
 function withContext(err: unknown, operationName: string, attempts: number): SdkError {
   if (err instanceof SdkError) {
     if (err.attempts === undefined) err.attempts = attempts;
+    if (err.operationName === undefined) (err as { operationName: string | undefined }).operationName = operationName;
     return err;
   }
   return new AuthError(`${operationName}: could not obtain credentials`, { operationName, attempts, cause: err });
+}
+
+/**
+ * A token endpoint that could not be reached, timed out, throttled or failed (requestTokens makes refusals
+ * AuthErrors, redirects 3xx HttpErrors, and "try again" answers HttpErrors with a 4xx/5xx status).
+ */
+function isTransientAuthFailure(err: SdkError): boolean {
+  return err instanceof ConnectionError || err instanceof TimeoutError || (err instanceof HttpError && err.status >= 400);
 }
 
 function isRefused(err: unknown): boolean {
