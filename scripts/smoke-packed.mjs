@@ -61,7 +61,7 @@ const bodies = {
     code: `{
   const api = createTotogiMock();
   const server = await api.listen();
-  const client = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint });
+  const client = createTotogiClient(server.clientOptions);
   const err = await client.getAccount({ providerId: api.providerId, accountId: 'no-such-account' }).catch((e) => e);
   await server.close();
   if (!isApiError(err, 'AccountNotFound')) throw new Error('totogi: expected AccountNotFound, got ' + err);

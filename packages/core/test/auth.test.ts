@@ -71,7 +71,7 @@ describe('TokenManager', () => {
     c.advance(61_000);
     expect(await tm.getAccessToken()).toBe('access-L2');
     expect(calls).toEqual({ login: 2, refresh: 1 });
-    expect(events.map((e) => `${e.action}:${e.ok}${e.fallback ? ':fallback' : ''}`)).toEqual(['login:true', 'refresh:false', 'login:true:fallback']);
+    expect(events.map((e) => e.type === 'warning' ? e.message : `${e.action}:${e.ok}${e.fallback ? ':fallback' : ''}`)).toEqual(['login:true', 'refresh:false', 'login:true:fallback']);
   });
 
   it('invalidate() renews once for concurrent callers that saw the same refused token', async () => {

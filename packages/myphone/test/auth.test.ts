@@ -19,11 +19,11 @@ function clocked(mock: Parameters<typeof setup>[0] = {}, client: Parameters<type
 describe('login', () => {
   it('logs in once, lazily, and reuses the access token', async () => {
     const { api, myphone } = clocked();
-    expect(api.auth.loginCalls).toBe(0);
+    expect(api.auth.logins).toBe(0);
     await Promise.all([myphone.simcard({ id: '1' }), myphone.simcards(), myphone.tariffs()]);
     await myphone.simcard({ id: '2' });
-    expect(api.auth.loginCalls).toBe(1);
-    expect(api.auth.refreshCalls).toBe(0);
+    expect(api.auth.logins).toBe(1);
+    expect(api.auth.refreshes).toBe(0);
   });
 
   it('a refused login is an AuthError naming the endpoint and status, never the password', async () => {
@@ -118,8 +118,8 @@ describe('refresh', () => {
     const first = api.requests.at(-1)!.headers.authorization;
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.loginCalls).toBe(1);
-    expect(api.auth.refreshCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
     expect(api.requests.at(-1)!.headers.authorization).not.toBe(first);
     expect(api.requests).toHaveLength(2); // renewed before sending: no 401 round trip
   });
@@ -129,17 +129,17 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 10 * MIN - 20_000;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
   });
 
   it('a token the server refuses (401) is refreshed and the call replayed once', async () => {
     const { api, myphone } = clocked();
     await myphone.simcard({ id: '1' });
-    api.auth.expireAccessTokens(); // the client still believes its token is valid
+    api.auth.expireTokens(); // the client still believes its token is valid
     const sim = await myphone.simcard({ id: '2' });
     expect(sim!.id).toBe('2');
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
     expect(api.requestsOf('Simcard')).toHaveLength(3); // ok, 401, replay
   });
 
@@ -148,8 +148,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 61 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(0);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(0);
+    expect(api.auth.logins).toBe(2);
   });
 
   it('a refresh token the server no longer knows falls back to a full login', async () => {
@@ -171,8 +171,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(2);
     expect(events.filter((e) => e.type === 'token').map((e) => e.type === 'token' && [e.action, e.ok, e.fallback ?? false])).toEqual([
       ['login', true, false],
       ['refresh', false, false],
@@ -185,8 +185,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(0);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(0);
+    expect(api.auth.logins).toBe(2);
   });
 
   it('refreshPath and the refresh body are configurable', async () => {
@@ -206,18 +206,18 @@ describe('refresh', () => {
     clock.t += 11 * MIN;
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => myphone.simcard({ id: String((i % 3) + 1) })));
     expect(results.every((s) => s !== null)).toBe(true);
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
     expect(new Set(api.requests.slice(1).map((r) => r.headers.authorization)).size).toBe(1);
   });
 
   it('50 concurrent calls refused with 401 share exactly one refresh', async () => {
     const { api, myphone } = clocked();
     await myphone.simcard({ id: '1' });
-    api.auth.expireAccessTokens();
+    api.auth.expireTokens();
     await Promise.all(Array.from({ length: 50 }, () => myphone.simcards({ limit: 1 })));
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
   });
 });
 
@@ -232,7 +232,7 @@ describe('bringing your own tokens', () => {
     expect(saved[0]!.refreshExpiresAt).toBe(clock.t + 60 * MIN);
     const second = createMyPhoneClient({ ...api.credentials, now: () => clock.t, initialTokens: saved[0] });
     await second.simcards();
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
     void myphone;
   });
 
@@ -242,7 +242,7 @@ describe('bringing your own tokens', () => {
     const a = createMyPhoneClient({ tokenProvider: tokens });
     const b = createMyPhoneClient({ tokenProvider: tokens });
     await Promise.all([a.simcards(), b.tariffs()]);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
   });
 
   it('needs credentials or a provider', () => {

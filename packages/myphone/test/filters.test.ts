@@ -96,7 +96,7 @@ describe('runtime checks for untyped callers (before any request)', () => {
     expect((err as Error).message).toMatch(message);
     await expect(myphone.simcards.all(untyped(variables)).toArray()).rejects.toBeInstanceOf(ValidationError);
     expect(api.requests).toHaveLength(0);
-    expect(api.auth.loginCalls).toBe(0); // not even a login
+    expect(api.auth.logins).toBe(0); // not even a login
   });
 
   it('checks each list against its own item type', async () => {

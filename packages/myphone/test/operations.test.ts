@@ -140,7 +140,7 @@ describe('every operation through the client', () => {
     const { api, myphone } = world();
     await myphone.simcard({ id: '1' });
     await myphone.simcards();
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
     const headers = api.requests.map((r) => r.headers.authorization);
     expect(headers[0]).toMatch(/^Bearer mp-access-1-/);
     expect(new Set(headers).size).toBe(1);
