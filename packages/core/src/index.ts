@@ -1,5 +1,6 @@
 export * from './errors/index.js';
 export { apiKeyAuth, type ApiKeyOptions } from './auth/api-key.js';
+export { optionOrEnv, readEnv } from './auth/env.js';
 export { noAuth, type AuthContext, type AuthStrategy } from './auth/types.js';
 export { MIN_TOKEN_LIFETIME_MS, jwtClaim, requestTokens, tokenExpiry, type LifetimeInput, type TokenRequest, type TokenResponse } from './auth/token-request.js';
 export { TokenManager, tokenAuth, type AuthEvent, type IssuedTokens, type TokenAuthOptions, type TokenEvent, type TokenWarningEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthError, ConnectionError, createMyPhoneClient, createMyPhoneTokenManager, type SdkEvent, type TokenSet } from '@sdk/myphone';
 import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
 import { useMyPhone } from './helpers.js';
@@ -245,9 +245,14 @@ describe('bringing your own tokens', () => {
     expect(api.auth.logins).toBe(1);
   });
 
-  it('needs credentials or a provider', () => {
-    // @ts-expect-error neither username/password nor tokenProvider
-    expect(() => createMyPhoneClient({})).toThrow(/username, password/);
-    expect(() => createMyPhoneClient({ username: 'u', password: '' })).toThrow(/username, password/);
+  it('needs credentials (or MYPHONE_USERNAME/MYPHONE_PASSWORD) or a provider', () => {
+    vi.stubEnv('MYPHONE_USERNAME', '');
+    vi.stubEnv('MYPHONE_PASSWORD', '');
+    try {
+      expect(() => createMyPhoneClient({})).toThrow(/username is required: pass \{ username \} or set the MYPHONE_USERNAME/);
+      expect(() => createMyPhoneClient({ username: 'u', password: '' })).toThrow(/password is required/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

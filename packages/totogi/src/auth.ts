@@ -66,10 +66,18 @@ const TRANSIENT_COGNITO = /#?(TooManyRequestsException|InternalErrorException|Li
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
-/** Checks Cognito options before anything is sent. Messages name the field, never its value. */
-export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>): void {
+/** The environment variables createTotogiClient reads for missing Cognito options. */
+export const TOTOGI_ENV = { username: 'TOTOGI_USERNAME', password: 'TOTOGI_PASSWORD', clientId: 'TOTOGI_CLIENT_ID', clientSecret: 'TOTOGI_CLIENT_SECRET', region: 'TOTOGI_REGION' } as const;
+
+/**
+ * Checks Cognito options before anything is sent. Messages name the field (and, with `fromEnv`, the
+ * environment variable that could have supplied it), never its value.
+ */
+export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>, fromEnv = false): void {
   for (const key of ['username', 'password', 'clientId', 'region'] as const) {
-    if (!nonEmpty(auth[key])) throw new ValidationError(`auth.${key} is required (a non-empty string)`, { field: `auth.${key}` });
+    if (!nonEmpty(auth[key])) {
+      throw new ValidationError(`auth.${key} is required (a non-empty string)${fromEnv ? `: pass it or set the ${TOTOGI_ENV[key]} environment variable` : ''}`, { field: `auth.${key}` });
+    }
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(auth.region!)) {
     throw new ValidationError('auth.region must be an AWS region such as us-east-1', { field: 'auth.region' });

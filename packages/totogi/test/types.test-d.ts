@@ -33,10 +33,11 @@ describe('types', () => {
     isApiError(err, 'Account');
   });
 
-  it('lists yield nodes, the client needs auth, overrides are typed', () => {
+  it('lists yield nodes, auth may come from the environment, overrides are typed', () => {
     expectTypeOf(totogi.getRules.all({ providerId: '1' })).toExtend<AsyncIterable<{ id: string; name: string }>>();
-    // @ts-expect-error auth is required
-    createTotogiClient({});
+    createTotogiClient(); // TOTOGI_* variables, checked at run time
+    // @ts-expect-error auth is an object
+    createTotogiClient({ auth: 'user:password' });
     api.override('GetAccount', (variables) => {
       expectTypeOf(variables.accountId).toEqualTypeOf<string | number>();
       return { data: { getAccount: { __typename: 'AccountNotFound', providerId: '1', accountId: 'a', errorCode: 'AccountNotFound', errorMessage: null } } };
