@@ -60,7 +60,7 @@ export function createTotogiClient(options: TotogiClientOptions = {}): TotogiCli
   let auth = given as TotogiAuthOptions;
   if (!isTokenProviderAuth(auth)) {
     // Explicit options win; each missing one comes from its environment variable.
-    const cognito: Partial<CognitoAuthOptions> = { ...given };
+    const cognito: Partial<CognitoAuthOptions> = { ...(given as Partial<CognitoAuthOptions>) };
     for (const key of Object.keys(TOTOGI_ENV) as (keyof typeof TOTOGI_ENV)[]) {
       const value = optionOrEnv(cognito[key], TOTOGI_ENV[key]);
       if (value !== undefined) cognito[key] = value as string;
