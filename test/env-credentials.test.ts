@@ -94,3 +94,14 @@ describe('myphone: MYPHONE_USERNAME / MYPHONE_PASSWORD', () => {
     expect(err.message).toContain('MYPHONE_PASSWORD');
   });
 });
+
+describe('totogi: a client secret comes from the environment only with its client id', () => {
+  it('an explicit clientId ignores TOTOGI_CLIENT_SECRET (no SECRET_HASH for another app client)', async () => {
+    const cognito = await hostileServer((_req, res) => sendJson(res, { AuthenticationResult: { AccessToken: 'tok-abcdef', ExpiresIn: 3600 } }));
+    const graphql = await hostileServer((_req, res) => sendJson(res, { data: { getAccount: { __typename: 'Account', accountId: 'a' } } }));
+    vi.stubEnv('TOTOGI_CLIENT_SECRET', 'secret-of-another-client');
+    const totogi = createTotogiClient({ endpoint: graphql.url, auth: { username: 'u', password: 'pw-123456', clientId: 'mine', region: 'us-east-1', cognitoEndpoint: cognito.origin } });
+    await totogi.getAccount({ providerId: 'p', accountId: 'a' });
+    expect(cognito.received[0]!.raw).not.toContain('SECRET_HASH');
+  });
+});

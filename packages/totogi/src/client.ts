@@ -62,6 +62,8 @@ export function createTotogiClient(options: TotogiClientOptions = {}): TotogiCli
     // Explicit options win; each missing one comes from its environment variable.
     const cognito: Partial<CognitoAuthOptions> = { ...(given as Partial<CognitoAuthOptions>) };
     for (const key of Object.keys(TOTOGI_ENV) as (keyof typeof TOTOGI_ENV)[]) {
+      // A client secret belongs to its app client: taken from the environment only with the client id.
+      if (key === 'clientSecret' && (given as Partial<CognitoAuthOptions>).clientId !== undefined) continue;
       const value = optionOrEnv(cognito[key], TOTOGI_ENV[key]);
       if (value !== undefined) cognito[key] = value as string;
     }

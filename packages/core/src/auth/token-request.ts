@@ -95,6 +95,8 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRespons
     request.signal?.removeEventListener('abort', onAbort);
   }
   const receivedAt = Date.now();
+  // Browsers hide a manual redirect's status and target (`opaqueredirect`, status 0).
+  if (res.type === 'opaqueredirect') throw new HttpError(`${what} at ${url} answered with a redirect; token requests are never redirected (the body holds credentials)`, { status: 0 });
   if (res.status >= 300 && res.status < 400) {
     throw new HttpError(`${what} at ${url} answered HTTP ${res.status}, a redirect to ${hostOf(res.headers.get('location'), url)}; token requests are never redirected (the body holds credentials)`, { status: res.status });
   }
