@@ -9,7 +9,7 @@
  */
 import { createGraphQLFake, mswHandlers, startFakeServer, type FakeKit, type FakeRequest, type FakeResponse, type ListeningFake, type OperationReply as KitReply } from '@sdk/core/testing';
 import type { MyPhoneClientOptions } from '../client.js';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_LOGIN_PATH, MYPHONE_ORIGIN, MYPHONE_REFRESH_PATH } from '../constants.js';
 import type { OperationTypes } from '../generated/operations.js';
 import type { TariffType } from '../generated/graphql.js';

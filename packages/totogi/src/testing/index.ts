@@ -12,7 +12,7 @@
 import { createGraphQLFake, mswHandlers, startFakeServer, type FakeAuthControls, type FakeKit, type FakeRequest, type ListeningFake, type OperationReply as KitReply } from '@sdk/core/testing';
 import type { TotogiClientOptions } from '../client.js';
 import { buildSchema, GraphQLError, isUnionType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { cognitoEndpointFor, TOTOGI_GRAPHQL_ENDPOINT } from '../constants.js';
 import { API_ERROR_TYPENAMES, type OperationTypes } from '../generated/operations.js';
 import { schemaSDL } from '../generated/schema.js';

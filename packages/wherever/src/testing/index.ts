@@ -10,7 +10,6 @@
 import { createGraphQLFake, createRealtimeFake, mswHandlers, startFakeServer, type FakeKit, type FakeRequest, type ListeningFake, type OperationReply as KitReply, type RealtimeFake, type RealtimeFakeOptions } from '@sdk/core/testing';
 import type { WhereverClientOptions } from '../client.js';
 import { GraphQLError, buildSchema } from 'graphql';
-import type { HttpHandler } from 'msw';
 import { WHEREVER_GRAPHQL_ENDPOINT } from '../constants.js';
 import type { OperationTypes } from '../generated/operations.js';
 import { schemaSDL } from '../generated/schema.js';
