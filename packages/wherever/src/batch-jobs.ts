@@ -14,7 +14,7 @@
  * It always reads the job once first: a finished job returns at once, with no socket. In `auto` mode it
  * polls while the socket connects, so a firewall that blocks WebSockets (or an msw-only test) costs no wait.
  */
-import { AbortError, AuthError, ConnectionError, SdkError, sleep } from '@sdk/core';
+import { AbortError, AuthError, ConnectionError, SdkError, ValidationError, sleep } from '@sdk/core';
 import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
 import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
 import type { WhereverMethods } from './generated/operations.js';
@@ -244,7 +244,23 @@ async function failuresOf(client: Client, job: BatchJobFieldsFragment, signal: A
   return failures;
 }
 
+/** Intervals must be finite and positive: NaN or 0 would turn polling into a tight loop against the API. */
+function checkOptions(options: WaitForBatchJobOptions): void {
+  for (const key of ['pollIntervalMs', 'subscriptionTimeoutMs', 'resyncIntervalMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new ValidationError(`waitForBatchJob: ${key} must be a positive number of milliseconds`, { operationName: 'waitForBatchJob', field: key });
+    }
+  }
+  const mode = options.useSubscription;
+  if (mode !== undefined && mode !== true && mode !== false && mode !== 'auto') {
+    throw new ValidationError("waitForBatchJob: useSubscription must be true, false or 'auto'", { operationName: 'waitForBatchJob', field: 'useSubscription' });
+  }
+}
+
 export async function waitForBatchJob(client: Client, batchJobId: number, options: WaitForBatchJobOptions = {}): Promise<WaitForBatchJobResult> {
+  checkOptions(options ?? {});
+  options ??= {};
   if (options.signal?.aborted) throw new AbortError('waitForBatchJob was aborted', { operationName: 'waitForBatchJob', reason: options.signal.reason });
   const mode = options.useSubscription ?? 'auto';
   const report = progressReporter(batchJobId, options.onProgress);

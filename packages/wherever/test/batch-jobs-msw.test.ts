@@ -32,3 +32,17 @@ describe('waitForBatchJob with msw only, default options', () => {
     api.dispose();
   });
 });
+
+describe('waitForBatchJob rejects intervals that would hammer the API', () => {
+  it('NaN, 0 or a string poll interval is a ValidationError, before any request', async () => {
+    const api = createWhereverMock({ sims: generateSims(2), batchJobs: 'manual' });
+    server.resetHandlers(...api.handlers);
+    const wherever = createWhereverClient(api.clientOptions);
+    const { batchJobId } = await wherever.startBatchJob({ params: { monthly_sms_mo_limit: 1 } });
+    for (const pollIntervalMs of [NaN, 0, -5, '100' as unknown as number]) {
+      await expect(wherever.waitForBatchJob(batchJobId, { pollIntervalMs })).rejects.toMatchObject({ name: 'ValidationError', field: 'pollIntervalMs' });
+    }
+    expect(api.requestsOf('GetBatchJob')).toHaveLength(0);
+    api.dispose();
+  });
+});

@@ -143,6 +143,8 @@ export interface LifetimeInput {
 
 /** Lifetimes shorter than this are raised to it (with a warning): a token is never renewed on every call. */
 export const MIN_TOKEN_LIFETIME_MS = 60_000;
+/** Longer lifetimes (a year-9999 date, a garbled Date header) are cut to this; a 401 still renews earlier. */
+const MAX_TOKEN_LIFETIME_MS = 7 * 24 * 3600_000;
 
 /**
  * When a token expires by the LOCAL clock. Sources, best first: a relative lifetime; the JWT `exp`
@@ -182,5 +184,5 @@ export function tokenExpiry(input: LifetimeInput): { expiresAt: number; warning?
       warning: `token lifetime from ${source} is ${Math.round(lifetime / 1000)} s (clock skew?); using ${MIN_TOKEN_LIFETIME_MS / 1000} s until the server refuses it`,
     };
   }
-  return { expiresAt: receivedAt + lifetime };
+  return { expiresAt: receivedAt + Math.min(lifetime, MAX_TOKEN_LIFETIME_MS) };
 }
