@@ -236,6 +236,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let attempt = 0;
     let retries = 0;
     let replayed = false;
+    /**
+     * A token endpoint that was unreachable, slow or overloaded: the call itself never reached the API, so
+     * it is retried (mutations too) under the retry policy; resolves after the backoff, or throws `error`.
+     */
+    const retryTokenFailure = async (error: SdkError, attempt: number): Promise<void> => {
+      const delay = backoffDelay(retries, retry, random);
+      if (!isTransientAuthFailure(error) || retries >= retry.maxRetries || (deadlineAt !== undefined && Date.now() + delay >= deadlineAt)) throw error;
+      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
+      await sleep(delay, userSignal).catch(() => {
+        throw abortErrorFrom(userSignal!, op.name);
+      });
+    };
 
     for (;;) {
       attempt++;
@@ -250,14 +262,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (err) {
         if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        const error = withContext(err, op.name, attempt);
-        // The call never left, so an unreachable, slow or overloaded token endpoint is retried (mutations too).
-        const delay = backoffDelay(retries, retry, random);
-        if (!isTransientAuthFailure(error) || retries >= retry.maxRetries || (deadlineAt !== undefined && Date.now() + delay >= deadlineAt)) throw error;
-        emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
-        await sleep(delay, userSignal).catch(() => {
-          throw abortErrorFrom(userSignal!, op.name);
-        });
+        await retryTokenFailure(withContext(err, op.name, attempt), attempt);
         retries++;
         continue;
       }
@@ -315,7 +320,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
-          throw withContext(err, op.name, attempt);
+          // A 401 means the server did no work: a renewal that failed on the network may be retried.
+          await retryTokenFailure(withContext(err, op.name, attempt), attempt);
+          retries++;
+          continue;
         }
         if (renewed) continue;
       }
