@@ -54,7 +54,7 @@ afterEach(async () => {
  * every 10 ms until the client says it is done with it (as a real server holding the subscription would).
  * `failFirstOnly`: only the first subscription gets the error event.
  */
-async function erroringServer(protocol: 'appsync' | 'graphql-ws', failFirstOnly = false): Promise<Counting> {
+async function erroringServer(protocol: 'appsync' | 'graphql-ws', failFirstOnly = false, errorMessage = false): Promise<Counting> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (offered: Set<string>) => (protocol === 'appsync' ? 'graphql-ws' : [...offered][0]) });
   await new Promise<void>((r) => wss.on('listening', r));
   const ends: string[] = [];
@@ -75,6 +75,11 @@ async function erroringServer(protocol: 'appsync' | 'graphql-ws', failFirstOnly 
         subscriptions++;
         if (protocol === 'appsync') send({ type: 'start_ack', id });
         const event = (payload: unknown) => (protocol === 'appsync' ? { type: 'data', id, payload } : { type: 'next', id, payload });
+        if (fail && errorMessage) {
+          // The protocol's own `error` message: the server has dropped the subscription itself.
+          setTimeout(() => send({ type: 'error', id, payload: protocol === 'appsync' ? { errors: [{ message: 'resolver failed' }] } : [{ message: 'resolver failed' }] }), 20);
+          return;
+        }
         if (fail) setTimeout(() => send(event({ data: null, errors: [{ message: 'resolver failed' }] })), 20);
         live.set(id, setInterval(() => send(event({ data: { onThing: { id: 'x' } } })), 10));
         return;
@@ -144,5 +149,16 @@ describe.each(['appsync', 'graphql-ws'] as const)('%s: a subscription failing on
     await until(() => server.ends.length === 2 && server.open() === 0);
     expect(server.ends.length).toBe(2);
     expect(server.open()).toBe(0);
+  });
+
+  it('an `error` message from the server ends it without a stop/complete (the server dropped it), and the socket closes', async () => {
+    const server = await erroringServer(protocol, false, true);
+    const sub = client(server.url, protocol).subscribe(OnThing);
+    await expect((async () => {
+      for await (const _ of sub) void _;
+    })()).rejects.toBeInstanceOf(GraphQLResponseError);
+    await until(() => server.open() === 0);
+    expect(server.open()).toBe(0);
+    expect(server.ends.length).toBe(0);
   });
 });
