@@ -26,7 +26,7 @@ sections.push(async () => {
   const server = await api.listen();
   console.log(`\n== MyPhone (fake at ${server.origin}) ==`);
   try {
-    const myphone = createMyPhoneClient({ ...api.credentials, origin: server.origin });
+    const myphone = createMyPhoneClient(server.clientOptions);
     // Offset pagination knows the total after the first page, so it fetches 4 pages at a time, in order.
     let total = 0;
     let blocked = 0;
@@ -52,7 +52,7 @@ sections.push(async () => {
   const api = createWhereverMock({ sims: generateSims(40), batchJobs: { simsPerStep: 5, intervalMs: 20 } });
   const server = await api.listen();
   console.log(`\n== wherever subscriptions and batch jobs (real-time fake at ${server.realtimeUrl}) ==`);
-  const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint });
+  const wherever = createWhereverClient(server.clientOptions);
   try {
     const updates = wherever.updatedSim();
     await updates.ready;

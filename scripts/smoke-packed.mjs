@@ -35,7 +35,7 @@ const bodies = {
     code: `{
   const api = createWhereverMock({ sims: generateSims(7) });
   const server = await api.listen();
-  const client = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint });
+  const client = createWhereverClient(server.clientOptions);
   const all = await client.listSims.all({ limit: 5 }).toArray();
   await server.close();
   if (all.length !== 7) throw new Error('wherever: expected 7 SIMs, got ' + all.length);
@@ -48,7 +48,7 @@ const bodies = {
     code: `{
   const api = createMyPhoneMock({ simcards: generateSimcards(12) });
   const server = await api.listen();
-  const client = createMyPhoneClient({ ...api.credentials, origin: server.origin });
+  const client = createMyPhoneClient(server.clientOptions);
   const all = await client.simcards.all({ limit: 5 }, { concurrency: 2 }).toArray();
   await server.close();
   if (all.length !== 12) throw new Error('myphone: expected 12 simcards, got ' + all.length);
