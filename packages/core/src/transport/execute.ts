@@ -236,18 +236,6 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let attempt = 0;
     let retries = 0;
     let replayed = false;
-    /**
-     * A token endpoint that was unreachable, slow or overloaded: the call itself never reached the API, so
-     * it is retried (mutations too) under the retry policy; resolves after the backoff, or throws `error`.
-     */
-    const retryTokenFailure = async (error: SdkError, attempt: number): Promise<void> => {
-      const delay = backoffDelay(retries, retry, random);
-      if (!isTransientAuthFailure(error) || retries >= retry.maxRetries || (deadlineAt !== undefined && Date.now() + delay >= deadlineAt)) throw error;
-      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
-      await sleep(delay, userSignal).catch(() => {
-        throw abortErrorFrom(userSignal!, op.name);
-      });
-    };
 
     for (;;) {
       attempt++;
@@ -262,7 +250,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (err) {
         if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        await retryTokenFailure(withContext(err, op.name, attempt), attempt);
+        await retryTokenFailure(withContext(err, op.name, attempt), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal });
         retries++;
         continue;
       }
@@ -321,7 +309,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
           // A 401 means the server did no work: a renewal that failed on the network may be retried.
-          await retryTokenFailure(withContext(err, op.name, attempt), attempt);
+          await retryTokenFailure(withContext(err, op.name, attempt), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal });
           retries++;
           continue;
         }
@@ -367,6 +355,22 @@ function withContext(err: unknown, operationName: string, attempts: number): Sdk
     return err;
   }
   return new AuthError(`${operationName}: could not obtain credentials`, { operationName, attempts, cause: err });
+}
+
+/**
+ * A token endpoint that was unreachable, slow or overloaded: the call itself never reached the API, so it
+ * is retried (mutations too) under the retry policy. Resolves after the backoff, or throws `error`.
+ */
+async function retryTokenFailure(
+  error: SdkError,
+  c: { op: OperationDescriptor; attempt: number; retries: number; retry: RetryOptions; random: () => number; deadlineAt: number | undefined; emit: ((event: SdkEvent) => void) | undefined; userSignal: AbortSignal | undefined },
+): Promise<void> {
+  const delay = backoffDelay(c.retries, c.retry, c.random);
+  if (!isTransientAuthFailure(error) || c.retries >= c.retry.maxRetries || (c.deadlineAt !== undefined && Date.now() + delay >= c.deadlineAt)) throw error;
+  c.emit?.({ type: 'retry', operationName: c.op.name, attempt: c.attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
+  await sleep(delay, c.userSignal).catch(() => {
+    throw abortErrorFrom(c.userSignal!, c.op.name);
+  });
 }
 
 /**
