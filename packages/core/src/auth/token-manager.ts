@@ -80,7 +80,7 @@ export class TokenManager implements TokenProvider {
   /** When the current tokens were stored: short-lived tokens renew at half their lifetime, not `skewMs` early. */
   #storedAt = 0;
   #renewal: Promise<TokenSet> | undefined;
-  /** Aborts the renewal in flight; callers still waiting for it, or undefined when one waits without a signal. */
+  /** Cancels the renewal in flight, once `#waiters` (callers with a signal) drops to 0 and none is `#pinned` (waits without one). */
   #renewalAbort: AbortController | undefined;
   #waiters = 0;
   #pinned = false;
@@ -158,6 +158,7 @@ export class TokenManager implements TokenProvider {
       this.#renewalAbort = controller;
       this.#waiters = 0;
       this.#pinned = false;
+      this.#mayRenew(); // prunes the window, which stays bounded even while logins keep failing
       this.#recent.push(this.#now());
       this.#renewal = this.#doRenew(controller.signal).finally(() => {
         this.#renewal = undefined;
