@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, ConnectionError, HttpError, TimeoutError, type SdkEvent } from '@sdk/core';
+import { AuthError, ConnectionError, RedirectError, TimeoutError, type SdkEvent } from '@sdk/core';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createTotogiClient } from '@sdk/totogi';
 import { closeAll, everythingShown, hostileServer, leaks, sendJson, type HostileServer } from './lib.js';
@@ -34,7 +34,7 @@ function myphoneLogin(expires: string, token = 'access-token-1') {
 }
 
 describe('token endpoints never follow a redirect with the password', () => {
-  it('MyPhone: a 307 to another origin is an HttpError naming status and host; the second host is never contacted', async () => {
+  it('MyPhone: a 307 to another origin is a RedirectError naming status and host; the second host is never contacted', async () => {
     const elsewhere = await hostileServer((_req, res) => sendJson(res, myphoneLogin(new Date(Date.now() + 3600_000).toISOString())));
     const origin = await hostileServer((req, res) => {
       if (req.url === '/partner/login') {
@@ -44,9 +44,10 @@ describe('token endpoints never follow a redirect with the password', () => {
       sendJson(res, emptyPage);
     });
     const myphone = createMyPhoneClient({ username: 'u', password, origin: origin.origin, retry: { maxRetries: 2, baseDelayMs: 1 } });
-    const err = (await myphone.simcards().catch((e: unknown) => e)) as HttpError;
-    expect(err).toBeInstanceOf(HttpError);
+    const err = (await myphone.simcards().catch((e: unknown) => e)) as RedirectError;
+    expect(err).toBeInstanceOf(RedirectError);
     expect(err.status).toBe(307);
+    expect(err.targetHost).toBe(elsewhere.host);
     expect(err.message).toContain(elsewhere.host);
     expect(err.operationName).toBe('Simcards');
     expect(elsewhere.received.length).toBe(0);
@@ -63,9 +64,10 @@ describe('token endpoints never follow a redirect with the password', () => {
     });
     const graphql = await hostileServer((_req, res) => sendJson(res, account));
     const totogi = createTotogiClient({ endpoint: graphql.url, retry: 0, auth: { username: 'u', password, clientId: 'c', region: 'us-east-1', cognitoEndpoint: cognito.origin } });
-    const err = (await totogi.getAccount({ providerId: 'p', accountId: 'acc-1' }).catch((e: unknown) => e)) as HttpError;
-    expect(err).toBeInstanceOf(HttpError);
+    const err = (await totogi.getAccount({ providerId: 'p', accountId: 'acc-1' }).catch((e: unknown) => e)) as RedirectError;
+    expect(err).toBeInstanceOf(RedirectError);
     expect(err.status).toBe(308);
+    expect(err.targetHost).toBe(elsewhere.host);
     expect(err.message).toContain(elsewhere.host);
     expect(elsewhere.received.length).toBe(0);
     expect(graphql.received.length).toBe(0);
@@ -132,7 +134,7 @@ describe('token endpoint failures are typed and retried; only a refusal is an Au
     const err = (await myphone.simcards().catch((e: unknown) => e)) as ConnectionError;
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err.operationName).toBe('Simcards');
-    expect(err.attempts).toBe(3);
+    expect(err.attempts).toBe(0); // no request reached the API
     expect(err.cause).toBeInstanceOf(Error);
     expect(server.received.filter((r) => r.url === '/partner/login').length).toBe(3);
     expect(leaks(everythingShown(err), [password])).toEqual([]);

@@ -3,6 +3,7 @@ import {
   createExecutor,
   optionOrEnv,
   tokenAuth,
+  validateEndpoint,
   ValidationError,
   type ExecutorOptions,
   type PageVariables,
@@ -102,6 +103,8 @@ export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhone
     throw new ValidationError('createMyPhoneClient takes an options object: { username, password } (or MYPHONE_USERNAME/MYPHONE_PASSWORD in the environment) or { tokenProvider }', { field: 'options' });
   }
   const { username: explicitUser, password: explicitPassword, tokenProvider, origin = MYPHONE_ORIGIN, endpoint, loginPath, refreshPath, refresh, initialTokens, onTokens, tokenSkewMs, now, ...rest } = options;
+  // Before the token manager exists: a bad origin must fail before the password goes anywhere.
+  validateEndpoint(origin, 'origin');
   let provider: TokenProvider;
   let password: string | undefined;
   if (tokenProvider) {

@@ -145,7 +145,7 @@ describe('secrets', () => {
     const err = (await totogi.getAccount({ providerId, accountId: 'acc-1' }, { retry: { maxRetries: 2, baseDelayMs: 1 } }).catch((e: unknown) => e)) as HttpError;
     expect(err).toBeInstanceOf(HttpError);
     expect(err.operationName).toBe('GetAccount');
-    expect(err.attempts).toBe(3);
+    expect(api.auth.calls).toEqual([{ kind: 'login', status: 503 }, { kind: 'login', status: 503 }, { kind: 'login', status: 503 }]);
     expect(err.status).toBe(503);
     expect(inspect(totogi)).toBe(`TotogiClient { endpoint: '${TOTOGI_GRAPHQL_ENDPOINT}' }`);
     expect(JSON.stringify(totogi)).not.toContain(password);

@@ -1,6 +1,6 @@
-import { AbortError, AuthError, ConnectionError, HttpError, TimeoutError } from '../errors/index.js';
+import { AbortError, AuthError, ConnectionError, HttpError, RedirectError, TimeoutError } from '../errors/index.js';
 import { redact } from '../transport/observability.js';
-import type { FetchLike } from '../transport/transport.js';
+import { redirectErrorFor, type FetchLike } from '../transport/transport.js';
 
 export interface TokenRequest {
   /** What is being asked, for messages: `MyPhone login`, `Cognito refresh (REFRESH_TOKEN_AUTH)`. */
@@ -53,18 +53,9 @@ function scrubbedCause(err: unknown, scrub: (text: string) => string, depth = 0)
   return copy;
 }
 
-function hostOf(location: string | null, base: string): string {
-  if (!location) return 'an unnamed location';
-  try {
-    return new URL(location, base).host || 'an unnamed location';
-  } catch {
-    return 'an invalid location';
-  }
-}
-
 /**
  * POSTs to a login or refresh endpoint (the vendors' REST and Cognito token calls share it).
- * - Redirects are never followed (the body holds the password): a 3xx is an HttpError naming the target host.
+ * - Redirects are never followed (the body holds the password): a 3xx is a RedirectError naming the target host.
  * - The network failing is a ConnectionError, a timeout a TimeoutError, HTTP 429/5xx (or `isTransient`) an
  *   HttpError: the executor retries those under the client's retry policy. Only a refusal is an AuthError.
  * - Anything echoed back is scrubbed of the secrets before it is shortened; the timer never keeps the process alive.
@@ -96,10 +87,9 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRespons
   }
   const receivedAt = Date.now();
   // Browsers hide a manual redirect's status and target (`opaqueredirect`, status 0).
-  if (res.type === 'opaqueredirect') throw new HttpError(`${what} at ${url} answered with a redirect; token requests are never redirected (the body holds credentials)`, { status: 0 });
-  if (res.status >= 300 && res.status < 400) {
-    throw new HttpError(`${what} at ${url} answered HTTP ${res.status}, a redirect to ${hostOf(res.headers.get('location'), url)}; token requests are never redirected (the body holds credentials)`, { status: res.status });
-  }
+  if (res.type === 'opaqueredirect') throw new RedirectError(`${what} at ${url} was answered with a redirect; token requests never follow redirects`, { status: 0, targetHost: undefined });
+  const redirect = redirectErrorFor(res.status, res.headers, url, `${what} at ${url}`);
+  if (redirect) throw redirect;
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
