@@ -22,6 +22,37 @@ export interface VariableBound {
   maxItems?: number;
 }
 
+/**
+ * The input side of a vendor's schema, as compact as the validator needs it (emitted by codegen, shared by
+ * every operation of the vendor). Type references are printed GraphQL types: `String!`, `[SimFilterInput]`.
+ */
+export interface InputTypeTable {
+  /** Input object types: field name → type reference; a leading `?` marks a non-null field with a default. */
+  readonly inputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Enum types and their values. */
+  readonly enums?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Custom scalars → how their values are checked: `safeInteger`, `decimal`, `string`, `date`, `dateTime`,
+   * `isoDate`, `email`, `url`, `jsonString`, `json` (any JSON value), `oneOf:a,b` (one of these strings).
+   */
+  readonly scalars?: Readonly<Record<string, string>>;
+}
+
+/** A union member this version of the SDK does not know (the API added it later). */
+declare const unknownMember: unique symbol;
+/** The `__typename` of an unknown union member: a string at runtime, but never equal to a known literal in the types. */
+export type UnknownTypename = string & { readonly [unknownMember]: true };
+/** A result union member the API may send that this SDK version does not know; match it in a `default:` branch. */
+export interface UnknownMember {
+  readonly __typename: UnknownTypename;
+}
+
+/**
+ * An output enum as the API may send it: a known value, or one added after this SDK was generated.
+ * Autocompletion still offers the known values.
+ */
+export type OpenEnum<T extends string> = T | (string & {});
+
 export interface OperationDescriptor<TData = unknown, TVariables = Record<string, unknown>, TResult = unknown> {
   readonly name: string;
   readonly kind: OperationKind;
@@ -39,6 +70,10 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   /** Variables that must be given (non-null, no default). */
   readonly required?: readonly string[];
   readonly bounds?: readonly VariableBound[];
+  /** Declared GraphQL type of each variable (`"SimFilterInput"`, `"Int!"`); checked before sending. */
+  readonly variableTypes?: Readonly<Record<string, string>>;
+  /** The vendor's input types, enums and custom scalars the variable types refer to. */
+  readonly types?: InputTypeTable;
   /** Phantom types only: never set at runtime. */
   readonly __types?: { data: TData; variables: TVariables; result: TResult };
 }
