@@ -301,5 +301,11 @@ export function validateVariables(op: OperationDescriptor, variables: Record<str
   }
   let validate = validators.get(op);
   if (validate === undefined) validators.set(op, (validate = compile(op)));
-  validate(variables);
+  try {
+    validate(variables);
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    // A getter or proxy that throws while we read the value: still a typed error, and nothing was sent.
+    throw new ValidationError(`${op.name}: variables could not be read`, { operationName: op.name, field: 'variables', cause: err });
+  }
 }
