@@ -15,9 +15,9 @@ export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' 
   /** Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents. */
   apiKey: string;
   /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Subscriptions: the real-time endpoint, protocol, reconnect policy and `onReconnect` hook. */
-  realtime?: WhereverRealtimeOptions;
+  realtime?: WhereverRealtimeOptions | undefined;
 }
 
 export interface WhereverBatchJobs {

@@ -53,6 +53,21 @@ export interface UnknownMember {
  */
 export type OpenEnum<T extends string> = T | (string & {});
 
+/**
+ * A result type as the API may send it tomorrow: every output enum (a string-literal union) also admits
+ * values added after this SDK was generated. `__typename` stays exact so unions still narrow; plain
+ * `string`, numbers and booleans are unchanged; field documentation is kept (homomorphic mapping).
+ */
+export type OpenResult<T> = T extends string
+  ? string extends T
+    ? T
+    : OpenEnum<T>
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: OpenResult<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: K extends '__typename' ? T[K] : OpenResult<T[K]> }
+      : T;
+
 export interface OperationDescriptor<TData = unknown, TVariables = Record<string, unknown>, TResult = unknown> {
   readonly name: string;
   readonly kind: OperationKind;
