@@ -28,6 +28,7 @@ const {
   isScalarType,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   typeFromAST,
 } = require('graphql');
 
@@ -113,6 +114,67 @@ function tsScalar(type) {
   return isListType(isNonNullType(type) ? type.ofType : type) ? `Array<${ts}>` : ts;
 }
 
+/**
+ * Documentation interfaces of the output types the operations return: each field carries its SDL
+ * description; field types point at other documentation interfaces (core's `Documented` maps the real
+ * result types over them, so hovers show the descriptions). Emitted as a type-only namespace.
+ */
+function docsNamespace(schema, roots) {
+  const seen = new Set();
+  const out = [];
+  const docName = (type) => {
+    const named = getNamedType(type);
+    if (isUnionType(named)) return named.getTypes().map((t) => visit(t)).join(' | ');
+    if (isObjectType(named) || isInterfaceType(named)) return visit(named);
+    return 'unknown';
+  };
+  const jsdoc = (text, indent) => (text ? [`${indent}/**`, ...docText(text).split('\n').map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`] : []);
+  function visit(type) {
+    if (!seen.has(type.name)) {
+      seen.add(type.name);
+      const body = [];
+      if (isObjectType(type)) body.push(`    __typename: ${JSON.stringify(type.name)};`);
+      for (const f of Object.values(type.getFields())) body.push(...jsdoc(f.description, '    '), `    ${f.name}: ${docName(f.type)};`);
+      out.push(...jsdoc(type.description, '  '), `  interface ${type.name} {`, ...body, '  }');
+    }
+    return `SchemaDocs.${type.name}`;
+  }
+  const rootDocs = roots.map((t) => (t ? docName(t) : 'unknown'));
+  return { rootDocs, lines: ['/** The SDL descriptions of the output types, for hovers (types only; see `Documented` in @sdk/core). */', 'export declare namespace SchemaDocs {', ...out, '}', ''] };
+}
+
+/** One line of JSDoc text: no comment terminator, whitespace collapsed. */
+const docText = (text) => (text ?? '').replace(/\*\//g, '*\\/').trim();
+
+/**
+ * JSDoc for a method: the operation field's description from the SDL, then each variable with the
+ * description of the argument (or input field) it is bound to.
+ */
+function methodDoc(op, field, schemaField, schema) {
+  const lines = [];
+  if (schemaField.description) lines.push(...docText(schemaField.description).split('\n'));
+  const described = new Map();
+  for (const arg of field.arguments ?? []) {
+    const schemaArg = schemaField.args.find((a) => a.name === arg.name.value);
+    if (!schemaArg) continue;
+    if (arg.value.kind === Kind.VARIABLE) described.set(arg.value.name.value, schemaArg.description);
+    else if (arg.value.kind === Kind.OBJECT) {
+      const input = getNamedType(schemaArg.type);
+      const inputFields = isInputObjectType(input) ? input.getFields() : {};
+      for (const f of arg.value.fields) if (f.value.kind === Kind.VARIABLE) described.set(f.value.name.value, inputFields[f.name.value]?.description);
+    }
+  }
+  const vars = (op.variableDefinitions ?? []).map((v) => {
+    const name = v.variable.name.value;
+    const type = typeFromAST(schema, v.type);
+    const desc = described.get(name) ?? getNamedType(type)?.description;
+    return `- \`${name}\` (\`${print(v.type)}\`)${desc ? `: ${docText(desc).split('\n')[0]}` : ''}`;
+  });
+  if (vars.length) lines.push(...(lines.length ? [''] : []), 'Variables:', ...vars);
+  lines.push(...(lines.length ? [''] : []), `\`${op.operation} ${op.name.value}\``);
+  return lines;
+}
+
 module.exports = {
   plugin(schema, documents, config) {
     const suffix = config.namespaceSuffix ?? 'Namespace';
@@ -122,6 +184,7 @@ module.exports = {
     const out = [];
     const typeImports = new Set();
     const entries = [];
+    const docRoots = [];
     const usedConstants = new Set();
     // Error members: union members that carry `errorCode` (the seed's convention for error types).
     const errorTypes = new Map();
@@ -204,9 +267,11 @@ module.exports = {
       const rawTs = resultTs;
       const errorsTs = errorTypenames.map((t) => JSON.stringify(t)).join(' | ');
       if (errorTypenames.length) resultTs = `Exclude<${rawTs}, { __typename: ${errorsTs} }>`;
-      // Output enums admit values added after generation (OpenResult); `.result()` admits unknown union members.
-      resultTs = `OpenResult<${resultTs}>`;
-      const unionTs = `OpenResult<${rawTs}> | UnknownMember`;
+      // Field descriptions for hovers and output enums open to new values (Documented); `.result()` also admits
+      // union members added after generation.
+      const docTs = `@@DOC${docRoots.push(schemaField.type) - 1}@@`;
+      resultTs = `Documented<${resultTs}, ${docTs}>`;
+      const unionTs = `Documented<${rawTs}, ${docTs}> | UnknownMember`;
 
       const declared = (op.variableDefinitions ?? []).map((v) => v.variable.name.value);
       const required = (op.variableDefinitions ?? []).filter((v) => v.type.kind === Kind.NON_NULL_TYPE && !v.defaultValue).map((v) => v.variable.name.value);
@@ -251,7 +316,7 @@ module.exports = {
       } else {
         methodTs = `OperationMethod<${vars}, ${resultTs}>`;
       }
-      entries.push({ name, path, methodTs, kind: op.operation });
+      entries.push({ name, path, methodTs, kind: op.operation, doc: methodDoc(op, field, schemaField, schema) });
     }
 
     // Method tree type: a path prefix that is itself an operation becomes `Method & { children }`.
@@ -268,7 +333,7 @@ module.exports = {
         const hasChildren = Object.keys(value.children).length > 0;
         const children = hasChildren ? `{\n${render(value.children, indent + '  ')}\n${indent}}` : '';
         const type = value.method ? (hasChildren ? `${value.method.methodTs} & ${children}` : value.method.methodTs) : children;
-        if (value.method) lines.push(`${indent}/** Runs \`${value.method.name}\`. */`);
+        if (value.method) lines.push(`${indent}/**`, ...value.method.doc.map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`);
         lines.push(`${indent}readonly ${key}: ${type};`);
       }
       return lines.join('\n');
@@ -287,7 +352,7 @@ module.exports = {
     const header = [
       '/* eslint-disable */',
       '// Generated by tools/codegen/operations-table.cjs from the schema and operations/. Do not edit: run `pnpm codegen`.',
-      "import type { InputTypeTable, OpenResult, OperationDescriptor, OperationMethod, PaginatedMethod, PageVariables, UnionMethod, UnknownMember } from '@sdk/core';",
+      "import type { Documented, InputTypeTable, OperationDescriptor, OperationMethod, PaginatedMethod, PageVariables, UnionMethod, UnknownMember } from '@sdk/core';",
       `import type { ${[...typeImports].sort().join(', ')} } from '${typesImport}';`,
       '',
     ];
@@ -323,6 +388,8 @@ module.exports = {
       '',
     ];
     const fragmentConstants = [...usedConstants].sort().map((f) => `const F_${f} = ${JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))};`);
-    return [...header, ...typesConstant, ...fragmentConstants, ...(fragmentConstants.length ? [''] : []), ...out, ...footer].join('\n');
+    const docs = docsNamespace(schema, docRoots);
+    const text = [...header, ...typesConstant, ...fragmentConstants, ...(fragmentConstants.length ? [''] : []), ...out, ...footer, ...docs.lines].join('\n');
+    return text.replace(/@@DOC(\d+)@@/g, (_, i) => docs.rootDocs[Number(i)]);
   },
 };

@@ -8,7 +8,7 @@ export { fetchTransport, type FetchLike, type HeadersLike, type Transport, type 
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
 export { redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
-export { bodyPrefixOf, type DataOf, type InputTypeTable, type OpenEnum, type OpenResult, type UnknownMember, type UnknownTypename, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type UnknownMember, type UnknownTypename, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { validateVariables } from './transport/validate.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember } from './results/index.js';

@@ -13,13 +13,17 @@
  */
 import { AbortError, AuthError, ConnectionError, SdkError, sleep } from '@sdk/core';
 import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
-import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
+import type { OpenEnum, OpenResult } from '@sdk/core';
+import type { BatchJobFieldsFragment as KnownBatchJob, BatchJobStatus } from './generated/graphql.js';
+
+/** A batch job as the API may send it: statuses added after this SDK was generated included. */
+type BatchJobFieldsFragment = OpenResult<KnownBatchJob>;
 import type { WhereverMethods } from './generated/operations.js';
 import { emitterOf, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface BatchJobProgress {
   batchJobId: number;
-  currentStatus: BatchJobStatus;
+  currentStatus: OpenEnum<BatchJobStatus>;
   totalSims: number;
   successfulSims: number;
   failedSims: number;

@@ -38,11 +38,14 @@ export interface InputTypeTable {
   readonly scalars?: Readonly<Record<string, string>>;
 }
 
-/** A union member this version of the SDK does not know (the API added it later). */
-declare const unknownMember: unique symbol;
-/** The `__typename` of an unknown union member: a string at runtime, but never equal to a known literal in the types. */
-export type UnknownTypename = string & { readonly [unknownMember]: true };
-/** A result union member the API may send that this SDK version does not know; match it in a `default:` branch. */
+declare const unknownTypename: unique symbol;
+/**
+ * The `__typename` of a union member this SDK version does not know (the API added it later). At runtime it
+ * is the server's string (read it with `String(member.__typename)`); in the types it is deliberately not a
+ * `string`, because a string-typed member would stop `if (r.__typename === 'Account')` from narrowing.
+ */
+export type UnknownTypename = { readonly [unknownTypename]: 'a typename this SDK version does not know (a string at runtime)' };
+/** A result union member the API may send that this SDK version does not know; it lands in a `default:` branch. */
 export interface UnknownMember {
   readonly __typename: UnknownTypename;
 }
@@ -67,6 +70,26 @@ export type OpenResult<T> = T extends string
     : T extends object
       ? { [K in keyof T]: K extends '__typename' ? T[K] : OpenResult<T[K]> }
       : T;
+
+/**
+ * A generated result type with the SDL's field descriptions attached (for hovers) and output enums opened
+ * like OpenResult. `D` is the generated documentation interface of the result's GraphQL type (a union of
+ * them for a union, matched on `__typename`); it changes no property type, only where hovers find docs.
+ */
+export type Documented<T, D> = T extends string
+  ? string extends T
+    ? T
+    : OpenEnum<T>
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: Documented<T[K], D> }
+    : T extends object
+      ? Flatten<DocumentedFields<T, T extends { __typename: infer N } ? ([Extract<D, { __typename: N }>] extends [never] ? D : Extract<D, { __typename: N }>) : D>>
+      : T;
+type DocumentedFields<T, D> = PickDocumented<D, keyof T & keyof D, T> & { [K in Exclude<keyof T, keyof D>]: K extends '__typename' ? T[K] : OpenResult<T[K]> };
+/** Mapped over keys of D (as Pick is), so each property keeps D's declaration and with it the description. */
+type PickDocumented<D, K extends keyof D, T> = { [P in K]: P extends '__typename' ? T[P & keyof T] : Documented<T[P & keyof T], D[P]> };
+/** Homomorphic, so the properties keep their declarations (and documentation). */
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 export interface OperationDescriptor<TData = unknown, TVariables = Record<string, unknown>, TResult = unknown> {
   readonly name: string;
