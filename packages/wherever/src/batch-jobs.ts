@@ -71,7 +71,8 @@ type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> &
   Pick<WhereverSubscriptions, 'updatedBatchJob'> & { readonly realtime?: Pick<WhereverSubscriptions['realtime'], 'protocol'> | undefined };
 
 const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
-const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus);
+// A status added after this SDK was generated is not assumed to be running: `finishedAt` says it ended.
+const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus) || job.finishedAt != null;
 
 /** The socket could not be used; in `auto` mode this means: poll instead. */
 class SocketUnavailable extends Error {}
