@@ -46,7 +46,7 @@ export async function validation() {
     {
       name: 'wherever listSims (filter + order)',
       op: wherever.listSims.operation,
-      variables: { limit: 100, filter: { statusid: { in: [1, 2, 3] }, iccid: { beginsWith: '8949' } }, order: { iccid: 'asc' }, nextToken: 'abc' },
+      variables: { limit: 100, filter: { statusid: { in: [1, 2, 3] }, iccid: { beginsWith: '8949' } }, order: { iccid: 'asc' }, quickSearch: 'device' },
     },
     {
       name: 'wherever startBatchJob (1,000 ICCIDs)',
