@@ -60,7 +60,7 @@ describe('wrong variable types send nothing (wherever)', () => {
 });
 
 describe('wrong variable types send nothing, not even a login (Totogi)', () => {
-  const debit = (input: Record<string, unknown>) => ({ input: { providerId: 'p', accountId: 'a', amount: 1, mode: 'CHARGE', ...input } });
+  const debit = (input: Record<string, unknown>) => ({ input: { providerId: 'p', accountId: 'a', amount: 1, mode: 'IMMEDIATE', ...input } });
   const cases: [string, string, unknown, string | RegExp][] = [
     ['accountId given an object', 'debitAccount', debit({ accountId: { id: 'a' } }), 'variables.input.accountId'],
     ['amount given "five"', 'debitAccount', debit({ amount: 'five' }), 'variables.input.amount'],
