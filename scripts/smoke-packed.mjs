@@ -126,6 +126,7 @@ export async function strictConsumer(): Promise<void> {
   await myphone.simcards.all({ limit: maybe, filter: filters.simcards.where('isBlocked', 'EQ', false) }).toArray();
   const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 't' } }, endpoint: maybeString });
   const r = await totogi.getAccount.result({ providerId: 'p', accountId: 'a' });
+  if (r === null) return;
   switch (r.__typename) {
     case 'Account':
       console.log(r.id);
