@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createTotogiClient, isApiError, type ApiError, type ApiErrorTypename, type GetAccountQuery, type TotogiClient } from '@sdk/totogi';
 import type { TotogiMock } from '@sdk/totogi/testing';
-import type { Documented, OpenEnum, UnknownMember } from '@sdk/core';
+import type { Documented, OpenEnum, UnknownResultMember } from '@sdk/core';
 import type { SchemaDocs as TotogiSchemaDocs } from '../src/generated/operations.js';
 
 declare const totogi: TotogiClient;
@@ -20,9 +20,9 @@ describe('types', () => {
     // Mutations are non-null: creditAccount resolves to its payload member.
     expectTypeOf<Awaited<ReturnType<TotogiClient['creditAccount']>>['__typename']>().toEqualTypeOf<'CreditAccountPayload'>();
     type Union = Awaited<ReturnType<TotogiClient['getAccount']['result']>>;
-    // The whole union, plus members the API may add later (typed UnknownMember, reached in a `default:` branch).
+    // The whole union, plus members the API may add later (UnknownResultMember, reached in a `default:` branch).
     expectTypeOf<GetAccountQuery['getAccount']>().toExtend<Union>();
-    expectTypeOf<Extract<Union, UnknownMember>>().toEqualTypeOf<UnknownMember>();
+    expectTypeOf<Extract<Union, UnknownResultMember>>().toEqualTypeOf<UnknownResultMember>();
     const r = {} as NonNullable<Union>;
     if (r.__typename === 'Account') expectTypeOf(r.balance).not.toBeAny();
     switch (r.__typename) {
@@ -33,7 +33,7 @@ describe('types', () => {
       case 'InvalidProviderLifecycleStage':
         break;
       default:
-        expectTypeOf(r).toEqualTypeOf<UnknownMember>();
+        expectTypeOf(r).toEqualTypeOf<UnknownResultMember>();
     }
     // @ts-expect-error accountId is required
     void totogi.getAccount({ providerId: '1' });

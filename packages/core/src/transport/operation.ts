@@ -38,18 +38,6 @@ export interface InputTypeTable {
   readonly scalars?: Readonly<Record<string, string>>;
 }
 
-declare const unknownTypename: unique symbol;
-/**
- * The `__typename` of a union member this SDK version does not know (the API added it later). At runtime it
- * is the server's string (read it with `String(member.__typename)`); in the types it is deliberately not a
- * `string`, because a string-typed member would stop `if (r.__typename === 'Account')` from narrowing.
- */
-export type UnknownTypename = { readonly [unknownTypename]: 'a typename this SDK version does not know (a string at runtime)' };
-/** A result union member the API may send that this SDK version does not know; it lands in a `default:` branch. */
-export interface UnknownMember {
-  readonly __typename: UnknownTypename;
-}
-
 /**
  * An output enum as the API may send it: a known value, or one added after this SDK was generated.
  * Autocompletion still offers the known values.
@@ -102,6 +90,8 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly path: readonly string[];
   /** Typenames of the result union's error members, when the result is a union. */
   readonly errorTypenames?: readonly string[];
+  /** Typenames of the result union's success members; any other typename is an UnexpectedResultError. */
+  readonly successTypenames?: readonly string[];
   readonly pagination?: PaginationSpec;
   /** Every variable the operation declares; others are rejected before sending (untyped callers' typos). */
   readonly variables?: readonly string[];
