@@ -19,9 +19,9 @@ export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' 
    */
   apiKey?: string | undefined;
   /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Subscriptions: the real-time endpoint, protocol, reconnect policy and `onReconnect` hook. */
-  realtime?: WhereverRealtimeOptions;
+  realtime?: WhereverRealtimeOptions | undefined;
 }
 
 export interface WhereverBatchJobs {
