@@ -1,8 +1,9 @@
 export * from './errors/index.js';
 export { apiKeyAuth, type ApiKeyOptions } from './auth/api-key.js';
+export { optionOrEnv, readEnv } from './auth/env.js';
 export { noAuth, type AuthContext, type AuthStrategy } from './auth/types.js';
-export { requestTokens, type TokenRequest, type TokenResponse } from './auth/token-request.js';
-export { TokenManager, tokenAuth, type TokenAuthOptions, type TokenEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';
+export { MIN_TOKEN_LIFETIME_MS, jwtClaim, requestTokens, tokenExpiry, type LifetimeInput, type TokenRequest, type TokenResponse } from './auth/token-request.js';
+export { TokenManager, tokenAuth, type AuthEvent, type IssuedTokens, type TokenAuthOptions, type TokenEvent, type TokenWarningEvent, type TokenManagerOptions, type TokenProvider, type TokenSet } from './auth/token-manager.js';
 export { createExecutor, type CallOptions, type ExecuteResult, type Executor, type ExecutorOptions, type ResponseMeta, type ResultMode } from './transport/execute.js';
 export { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, readBoundedText, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport/transport.js';
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
@@ -11,7 +12,8 @@ export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } f
 export { LOG_ENV, REQUEST_ID_HEADERS, ResponseInfo, envLogLevel, redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
 export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, capText, createScrubber, scrubText, secretForms, type JsonScrubOptions, type Scrubber } from './secrets/index.js';
 export { CORE_VERSION } from './version.js';
-export { bodyPrefixOf, type DataOf, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { validateVariables } from './transport/validate.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember, type UnknownResultMember } from './results/index.js';
 export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
