@@ -1,4 +1,4 @@
-import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type OwnDocuments, type TokenProvider } from '@sdk/core';
 import { createCognitoTokenManager, type CognitoAuthOptions } from './auth.js';
 import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
 import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
@@ -19,7 +19,7 @@ export interface TotogiClientOptions extends Omit<ExecutorOptions, 'endpoint' | 
   endpoint?: string | undefined;
 }
 
-export type TotogiClient = TotogiMethods;
+export type TotogiClient = TotogiMethods & OwnDocuments;
 
 /**
  * Result members that mean "try again later". RateLimitExceeded: the API refused the work, so a

@@ -4,6 +4,7 @@ import {
   createExecutor,
   ValidationError,
   type ExecutorOptions,
+  type OwnDocuments,
   type Validators,
 } from '@sdk/core';
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
@@ -29,7 +30,7 @@ export interface WhereverBatchJobs {
   waitForBatchJob(batchJobId: number, options?: WaitForBatchJobOptions): Promise<WaitForBatchJobResult>;
 }
 
-export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs;
+export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs & OwnDocuments;
 
 const BATCH_CHANGES = [
   'statusid',
