@@ -217,7 +217,17 @@ function fromNode(node: AstNode): Prepared {
   return { text: print(node), operations, descriptors: new Map() };
 }
 
-const join = (nodes: readonly AstNode[] | undefined, sep = ' ') => (nodes ? nodes.map(print).join(sep) : '');
+const WORD_END = /[A-Za-z0-9_"]$/;
+const WORD_START = /^([A-Za-z0-9_"-]|\.\.\.)/;
+/** Joins printed nodes with a space only where two tokens would otherwise merge (as stripIgnoredCharacters does). */
+const join = (nodes: readonly AstNode[] | undefined) => {
+  let out = '';
+  for (const node of nodes ?? []) {
+    const part = print(node);
+    out += out && WORD_END.test(out) && WORD_START.test(part) ? ' ' + part : part;
+  }
+  return out;
+};
 const wrap = (open: string, inner: string, close: string) => (inner ? open + inner + close : '');
 
 /** A minified GraphQL printer for executable documents (the subset `graphql`'s print needs here). */
@@ -226,24 +236,24 @@ export function print(n: AstNode): string {
     case 'Document':
       return join(n.definitions);
     case 'OperationDefinition': {
-      const head = n.operation + (n.name ? ' ' + n.name.value : '') + wrap('(', join(n.variableDefinitions), ')') + join(n.directives, '');
+      const head = n.operation + (n.name ? ' ' + n.name.value : '') + wrap('(', join(n.variableDefinitions), ')') + join(n.directives);
       return head + print(n.selectionSet);
     }
     case 'VariableDefinition':
-      return '$' + n.variable.name.value + ':' + print(n.type) + (n.defaultValue ? '=' + print(n.defaultValue) : '') + join(n.directives, '');
+      return '$' + n.variable.name.value + ':' + print(n.type) + (n.defaultValue ? '=' + print(n.defaultValue) : '') + join(n.directives);
     case 'SelectionSet':
       return '{' + join(n.selections) + '}';
     case 'Field':
-      return (n.alias ? n.alias.value + ':' : '') + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives, '') + (n.selectionSet ? print(n.selectionSet) : '');
+      return (n.alias ? n.alias.value + ':' : '') + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives) + (n.selectionSet ? print(n.selectionSet) : '');
     case 'Argument':
     case 'ObjectField':
       return n.name.value + ':' + print(n.value);
     case 'FragmentSpread':
-      return '...' + n.name.value + join(n.directives, '');
+      return '...' + n.name.value + join(n.directives);
     case 'InlineFragment':
-      return '...' + (n.typeCondition ? 'on ' + n.typeCondition.name.value : '') + join(n.directives, '') + print(n.selectionSet);
+      return '...' + (n.typeCondition ? 'on ' + n.typeCondition.name.value : '') + join(n.directives) + print(n.selectionSet);
     case 'FragmentDefinition':
-      return 'fragment ' + n.name.value + ' on ' + n.typeCondition.name.value + join(n.directives, '') + print(n.selectionSet);
+      return 'fragment ' + n.name.value + ' on ' + n.typeCondition.name.value + join(n.directives) + print(n.selectionSet);
     case 'Directive':
       return '@' + n.name.value + wrap('(', join(n.arguments), ')');
     case 'Variable':
