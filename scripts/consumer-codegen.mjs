@@ -90,7 +90,7 @@ function recipeOf(vendor) {
 const scratch = mkdtempSync(join(tmpdir(), 'sdk-consumer-codegen-'));
 const packs = join(scratch, 'packs');
 mkdirSync(packs);
-for (const p of ['core', ...Object.keys(vendors)]) run('pnpm', ['pack', '--pack-destination', packs], join(root, 'packages', p));
+for (const p of ['core', ...Object.keys(vendors)]) run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', packs], join(root, 'packages', p));
 const tarballs = Object.fromEntries(readdirSync(packs).map((f) => [`@sdk/${f.replace(/^sdk-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`, `file:${join(packs, f)}`]));
 step('packed');
 

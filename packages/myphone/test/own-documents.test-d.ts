@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { ItemIterator } from '@sdk/core';
 import type { DocumentTypeDecoration, MyPhoneClient } from '@sdk/myphone';
 
 declare const myphone: MyPhoneClient;
@@ -17,6 +18,6 @@ describe('myphone: own document types', () => {
   });
 
   it('an offset walk yields the items of the document', () => {
-    expectTypeOf(myphone.request.all(SimcardIds, {}, { like: 'simcards', concurrency: 2 })).toExtend<AsyncIterable<{ id: string; iccidPlastic: string | null }>>();
+    expectTypeOf(myphone.request.all(SimcardIds, {}, { like: 'simcards', concurrency: 2 })).toEqualTypeOf<ItemIterator<{ id: string; iccidPlastic: string | null }>>();
   });
 });

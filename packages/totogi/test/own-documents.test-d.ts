@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { ItemIterator } from '@sdk/core';
 import type { DocumentTypeDecoration, TotogiClient } from '@sdk/totogi';
 
 declare const totogi: TotogiClient;
@@ -28,6 +29,6 @@ describe('totogi: own document types', () => {
   });
 
   it('a cursor walk yields the nodes of the document', () => {
-    expectTypeOf(totogi.request.all(RuleIds, { providerId: 'p' }, { like: 'getRules' })).toExtend<AsyncIterable<{ id: string }>>();
+    expectTypeOf(totogi.request.all(RuleIds, { providerId: 'p' }, { like: 'getRules' })).toEqualTypeOf<ItemIterator<{ id: string }>>();
   });
 });

@@ -1,6 +1,6 @@
 import type { DocumentNode } from 'graphql';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { DocumentTypeDecoration, ExecuteResult } from '@sdk/core';
+import type { DocumentTypeDecoration, ExecuteResult, ItemIterator, PageIterator } from '@sdk/core';
 import type { WhereverClient } from '@sdk/wherever';
 
 declare const wherever: WhereverClient;
@@ -43,9 +43,16 @@ describe('client.request types', () => {
   });
 
   it('walks yield the document’s own items', () => {
-    expectTypeOf(wherever.request.all(SimIds, { limit: 3 }, { like: 'listSims' })).toExtend<AsyncIterable<{ iccid: string; statusid: number | null }>>();
+    expectTypeOf(wherever.request.all(SimIds, { limit: 3 }, { like: 'listSims' })).toEqualTypeOf<ItemIterator<{ iccid: string; statusid: number | null }>>();
     // the paging variables become optional for a walk
-    expectTypeOf(wherever.request.all(SimIds, {}, { like: 'listSims' })).toExtend<AsyncIterable<{ iccid: string }>>();
-    expectTypeOf(wherever.request.pages(SimIds, undefined, { like: 'listSims', path: ['listSims'] })).toExtend<AsyncIterable<NonNullable<SimIdsQuery['listSims']>>>();
+    expectTypeOf(wherever.request.all(SimIds, {}, { like: 'listSims' })).toEqualTypeOf<ItemIterator<{ iccid: string; statusid: number | null }>>();
+    expectTypeOf(wherever.request.pages(SimIds, undefined, { like: 'listSims', path: ['listSims'] })).toEqualTypeOf<PageIterator<NonNullable<SimIdsQuery['listSims']>>>();
+  });
+
+  it('walked items lack the fields the document does not select', async () => {
+    for await (const sim of wherever.request.all(SimIds, {}, { like: 'listSims' })) {
+      // @ts-expect-error imsi is not selected by SimIds
+      void sim.imsi;
+    }
   });
 });

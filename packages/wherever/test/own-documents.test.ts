@@ -93,6 +93,7 @@ describe('wherever: client.request with your own document', () => {
     await expect(other.request('query A { a } query B { b }')).rejects.toBeInstanceOf(ValidationError);
     await expect(other.request('query { unterminated "x }')).rejects.toBeInstanceOf(ValidationError);
     await expect(other.request(42 as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(other.request('subscription S { updatedSim { iccid } }')).rejects.toThrow(/is a subscription/);
     await expect(other.request({} as never)).rejects.toBeInstanceOf(ValidationError);
     expect(api.requests.length).toBe(before);
   });

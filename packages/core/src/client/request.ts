@@ -46,8 +46,8 @@ type Elem<T> = NonNullable<T> extends readonly (infer E)[] ? NonNullable<E> : ne
 /** Items of a page: the page itself when it is a list, Relay `edges[].node`, else its list field. */
 export type ItemOfPage<Page> = Page extends readonly unknown[]
   ? Elem<Page>
-  : Page extends { edges?: infer Edges }
-    ? NonNullable<NonNullable<Elem<Edges>> extends { node?: infer N } ? N : never>
+  : 'edges' extends keyof Page
+    ? NonNullable<Elem<Page['edges' & keyof Page]> extends { node?: infer N } ? N : never>
     : { [K in keyof Page]-?: Elem<Page[K]> }[keyof Page];
 
 type PagingVariables = 'nextToken' | 'limit' | 'first' | 'after' | 'offset';
@@ -115,6 +115,7 @@ export function createRequestMethod(executor: Executor, operations: readonly Ope
     let op: OperationDescriptor;
     try {
       op = descriptorFor(document, options);
+      if (op.kind === 'subscription') throw new ValidationError(`${op.name} is a subscription; request() runs queries and mutations over HTTP`, { operationName: op.name, field: 'document' });
     } catch (err) {
       return Promise.reject(err);
     }
