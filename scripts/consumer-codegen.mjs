@@ -13,7 +13,16 @@ const CODEGEN_CLI = '7.4.3';
 const CLIENT_PRESET = '6.2.0';
 const root = resolve(new URL('..', import.meta.url).pathname);
 const started = Date.now();
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+const run = (cmd, args, cwd, quiet = false) => execFileSync(cmd, args, { cwd, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+// pnpm rewrites workspace: ranges when packing; use the one on PATH, else the pinned one through npx.
+const pnpm = (() => {
+  try {
+    execFileSync('pnpm', ['--version'], { stdio: 'ignore' });
+    return ['pnpm'];
+  } catch {
+    return ['npx', '-y', 'pnpm@10.34.8'];
+  }
+})();
 const step = (what) => console.log(`consumer-codegen: ${what} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
 const vendors = {
@@ -90,7 +99,7 @@ function recipeOf(vendor) {
 const scratch = mkdtempSync(join(tmpdir(), 'sdk-consumer-codegen-'));
 const packs = join(scratch, 'packs');
 mkdirSync(packs);
-for (const p of ['core', ...Object.keys(vendors)]) run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', packs], join(root, 'packages', p));
+for (const p of ['core', ...Object.keys(vendors)]) run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packs], join(root, 'packages', p), true);
 const tarballs = Object.fromEntries(readdirSync(packs).map((f) => [`@sdk/${f.replace(/^sdk-/, '').replace(/-\d+\.\d+\.\d+\.tgz$/, '')}`, `file:${join(packs, f)}`]));
 step('packed');
 

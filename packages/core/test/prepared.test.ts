@@ -24,6 +24,8 @@ describe('prepared documents (no graphql on the hot path)', () => {
     expect(op.kind).toBe('query');
     expect(op.bodyPrefix!.startsWith('{"query":')).toBe(true);
     expect(prepareOperation('query { a }').name).toBe('anonymous query');
+    // keywords used as names are not operations
+    expect(prepareOperation('fragment query on T { a } query Real { ...query }').name).toBe('Real');
   });
 
   it('block strings, escapes and numbers survive minification', () => {

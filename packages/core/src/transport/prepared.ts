@@ -151,7 +151,7 @@ function tokens(source: string): string[] {
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i;
       i++;
-      while (i < n && /[0-9.eE+\-]/.test(source[i]!)) i++;
+      while (i < n && /[0-9.eE+-]/.test(source[i]!)) i++;
       out.push(source.slice(start, i));
     } else {
       fail(`the document has an unexpected character ${JSON.stringify(source[i])} at offset ${i}`);
@@ -170,7 +170,7 @@ function fromString(source: string): Prepared {
   let prev = '';
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
-    if (depth === 0) {
+    if (depth === 0 && prev !== 'fragment' && prev !== 'on') {
       if (t === 'query' || t === 'mutation' || t === 'subscription') {
         const info: OperationInfo = { name: undefined, kind: t, variables: [] };
         const next = toks[i + 1];
