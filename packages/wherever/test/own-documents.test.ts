@@ -98,6 +98,18 @@ describe('wherever: client.request with your own document', () => {
     expect(api.requests.length).toBe(before);
   });
 
+  it('honours timeouts and abort like the generated methods', async () => {
+    const { api, wherever } = await setup();
+    api.failNext(1, { delayMs: 2000 });
+    await expect(wherever.request(SimIds, { limit: 1 }, { timeoutMs: 100, retry: 0 })).rejects.toMatchObject({ name: 'TimeoutError' });
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    const before = api.requests.length;
+    await expect(wherever.request(SimIds, { limit: 1 }, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(wherever.request.all(SimIds, {}, { like: 'listSims', signal: controller.signal }).toArray()).rejects.toMatchObject({ name: 'AbortError' });
+    expect(api.requests.length).toBe(before);
+  });
+
   it('picks one operation of several with operationName', async () => {
     const { wherever } = await setup();
     const doc = 'query A { getStatistics { totalSimCards } } query B { getCustomerData { customerid } }';
