@@ -62,7 +62,7 @@ export interface RequestMethod {
   <D extends TypedDocument, const P extends readonly string[], const E extends readonly string[] = []>(document: D, variables: DocumentVariables<D> | undefined, options: UnionRequestOptions<P, E>): Promise<Success<At<DocumentResult<D>, P>, E[number]>>;
   /** Runs a typed document (TypedDocumentNode, codegen's TypedDocumentString, gql.tada) and resolves to its `data`. */
   <D extends TypedDocument>(document: D, ...args: VarArgs<DocumentVariables<D>, RequestOptions>): Promise<DocumentResult<D>>;
-  /** Runs a document string; give the data type as `R`. */
+  /** Runs a document string; give the data type as `R` (with `options.path`, the type of the value there). */
   <R = unknown, V extends Record<string, unknown> = Record<string, unknown>>(document: string, variables?: V, options?: RequestOptions | UnionRequestOptions<readonly string[], readonly string[]>): Promise<R>;
 
   /** The result plus HTTP status, headers, request id and attempt count. */
