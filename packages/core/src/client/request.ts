@@ -104,11 +104,14 @@ export function createRequestMethod(executor: Executor, operations: readonly Ope
     if (withPath?.path === undefined) return prepareOperation(document, options?.operationName);
     const path = pathOf(withPath.path, 'options.path');
     const key = path.join('.');
-    const errorTypenames = withPath.errorTypenames ?? byPath.get(key)?.errorTypenames;
+    const table = withPath.errorTypenames === undefined ? byPath.get(key) : undefined;
+    const errorTypenames = withPath.errorTypenames ?? table?.errorTypenames;
     if (errorTypenames !== undefined && (!Array.isArray(errorTypenames) || !errorTypenames.every((t) => typeof t === 'string'))) {
       throw new ValidationError('options.errorTypenames must be a list of typenames', { field: 'options.errorTypenames' });
     }
-    return prepareOperation(document, options?.operationName, { key: `${key}|${errorTypenames?.join(',') ?? ''}`, fields: { path, ...(errorTypenames ? { errorTypenames } : {}) } });
+    // Reusing the table's members reuses its success members too: a member newer than the SDK is never success.
+    const fields = { path, ...(errorTypenames ? { errorTypenames } : {}), ...(table?.successTypenames ? { successTypenames: table.successTypenames } : {}) };
+    return prepareOperation(document, options?.operationName, { key: `${key}|${table ? '*' : (errorTypenames?.join(',') ?? '')}`, fields });
   }
 
   const run = (document: DocumentInput, variables: Record<string, unknown> | undefined, options: RequestOptions | undefined): Promise<ExecuteResult<unknown>> => {
@@ -145,6 +148,7 @@ export function createRequestMethod(executor: Executor, operations: readonly Ope
       pagination: spec,
       ...(samePath && base!.bounds ? { bounds: base!.bounds } : {}),
       ...(samePath && base!.errorTypenames ? { errorTypenames: base!.errorTypenames } : {}),
+      ...(samePath && base!.successTypenames ? { successTypenames: base!.successTypenames } : {}),
     };
     const op = prepareOperation(document, operationName, { key: `walk|${path.join('.')}|${JSON.stringify(spec)}|${samePath ? base!.name : ''}`, fields });
     // The iterator sends the paging variables: a document that does not declare them cannot be walked.
