@@ -66,6 +66,12 @@ describe('totogi: client.request with your own document', () => {
     expect(member?.__typename).toBe('AccountNotFound');
     expect(ApiError).toBeDefined();
   });
+
+  it('with the table reused, a member newer than the SDK is never taken for success', async () => {
+    const { api, totogi, providerId } = await setup();
+    api.failNext(1, { data: { getAccount: { __typename: 'AccountFrozen', id: 'acc-1' } } });
+    await expect(totogi.request(Balance, { providerId, accountId: 'acc-1' }, { path: ['getAccount'] })).rejects.toMatchObject({ name: 'UnexpectedResultError' });
+  });
 });
 
 describe('totogi: walking your own list document (Relay cursor)', () => {
