@@ -3,6 +3,7 @@
  *  - graphql.ts     operation result and variable types (@graphql-codegen/typescript-operations)
  *  - operations.ts  precompiled operation descriptors and the typed method tree (tools/codegen)
  *  - schema.ts      the SDL as a string, for the /testing fakes only
+ * and, at the package root, the schema.graphql and introspection.json each package ships for users' own documents.
  * Both are committed; CI regenerates and fails on any drift (`pnpm codegen:check`).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
@@ -11,6 +12,8 @@ interface Vendor {
   dir: string;
   clientInterface: string;
   scalars: Record<string, string | { input: string; output: string }>;
+  /** How each custom scalar's values are checked before sending (kinds in core/src/transport/validate.ts). */
+  scalarChecks: Record<string, string>;
   table: Record<string, unknown>;
 }
 
@@ -19,7 +22,9 @@ const vendors: Vendor[] = [
     dir: 'packages/wherever',
     clientInterface: 'WhereverMethods',
     // Long travels as a JSON number (the seed's examples); values above 2^53 would lose precision.
-    scalars: { Long: 'number' },
+    // SortDirection: the seed types sort fields String and documents the values asc and desc.
+    scalars: { Long: 'number', SortDirection: "'asc' | 'desc'" },
+    scalarChecks: { Long: 'safeInteger', SortDirection: 'oneOf:asc,desc' },
     table: {
       pageSize: 100,
       maxPageSize: 100,
@@ -36,12 +41,14 @@ const vendors: Vendor[] = [
     dir: 'packages/totogi',
     clientInterface: 'TotogiMethods',
     scalars: { AWSDate: 'string', AWSDateTime: 'string', AWSEmail: 'string', AWSJSON: 'string', AWSPhone: 'string', AWSURL: 'string' },
+    scalarChecks: { AWSDate: 'date', AWSDateTime: 'dateTime', AWSEmail: 'email', AWSJSON: 'jsonString', AWSPhone: 'string', AWSURL: 'url' },
     table: { pageSize: 25, maxPageSize: 25 },
   },
   {
     dir: 'packages/myphone',
     clientInterface: 'MyPhoneMethods',
     scalars: { Decimal: { input: 'number | string', output: 'number' }, DateTime: 'string', JSON: 'unknown', QuotaUnit: 'string' },
+    scalarChecks: { Decimal: 'decimal', DateTime: 'isoDate', JSON: 'json', QuotaUnit: 'string' },
     table: { pageSize: 100 },
   },
 ];
@@ -74,13 +81,16 @@ const config: CodegenConfig = {
         `${v.dir}/src/generated/schema.ts`,
         { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-sdl.cjs'] },
       ],
+      // Shipped for users' own documents (`@sdk/<vendor>/schema.graphql`, `/introspection.json`).
+      [`${v.dir}/schema.graphql`, { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-files.cjs'], config: { format: 'sdl' } }],
+      [`${v.dir}/introspection.json`, { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-files.cjs'], config: { format: 'introspection' } }],
       [
         `${v.dir}/src/generated/operations.ts`,
         {
           schema: `${v.dir}/schema/*.graphql`,
           documents: `${v.dir}/operations/*.graphql`,
           plugins: ['./tools/codegen/operations-table.cjs'],
-          config: { ...v.table, typesImport: './graphql.js', clientInterface: v.clientInterface },
+          config: { ...v.table, scalarChecks: v.scalarChecks, typesImport: './graphql.js', clientInterface: v.clientInterface },
         },
       ],
     ]),

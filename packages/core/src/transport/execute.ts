@@ -8,16 +8,20 @@ import {
   SdkError,
   TimeoutError,
   UNAUTHORIZED_PATTERN,
+  UnexpectedResultError,
   ValidationError,
   type GraphQLErrorEntry,
 } from '../errors/index.js';
-import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from './observability.js';
+import { createScrubber, type Scrubber } from '../secrets/index.js';
+import { CORE_VERSION } from '../version.js';
+import { ResponseInfo, createEmitter, requestIdOf, retryReason, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
-import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { validateBytes, validateEndpoint, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
-import { isErrorMember } from '../results/index.js';
+import { isErrorMember, unknownMember } from '../results/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -34,9 +38,22 @@ export interface ExecutorOptions {
   deadlineMs?: number | undefined;
   /** Retry policy, or a number of retries. Default 2 retries, 0.5 s doubling, 8 s cap. */
   retry?: number | Partial<RetryOptions> | undefined;
+  /**
+   * Largest decoded (decompressed) response body accepted, in bytes; reading stops there with a
+   * ResponseTooLargeError. Default 32 MiB.
+   */
+  maxResponseBytes?: number | undefined;
   logger?: Logger | undefined;
-  /** Minimum level passed to `logger`. Default `info`. */
+  /** Minimum level passed to `logger`. Default `info`. The `SDK_LOG` environment variable overrides it. */
   logLevel?: LogLevel | undefined;
+  /** What this client calls itself in log lines (`[wherever] …`). Default: the vendor's name. */
+  name?: string | undefined;
+  /** Add the request's variables (scrubbed) to `request` events and debug lines. Default false. */
+  logVariables?: boolean | undefined;
+  /** Appended to the SDK's `User-Agent`, e.g. `fleet-sync/2.1`. */
+  userAgent?: string | undefined;
+  /** The vendor package behind this client, for the `User-Agent` (set by the vendor's createXClient). */
+  sdk?: { name: string; version: string } | undefined;
   /** Hook for every request, response, retry, error, warning and token event (no secrets: names, numbers, scrubbed errors). */
   onEvent?: ((event: SdkEvent) => void) | undefined;
   /**
@@ -57,6 +74,8 @@ export interface CallOptions {
   headers?: Record<string, string> | undefined;
   /** Retry policy for this call, or a number of retries (0 disables). */
   retry?: number | Partial<RetryOptions> | undefined;
+  /** Size cap for this call's decoded response body, in bytes. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface ResponseMeta {
@@ -75,25 +94,36 @@ export interface ExecuteResult<T> {
 /** `throw`: error members become ApiError; `union`: the member is returned as the result. */
 export type ResultMode = 'throw' | 'union';
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'x-correlation-id'];
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
+const THROTTLE_CODES = ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS', 'THROTTLINGEXCEPTION'];
+const UNAUTHORIZED_CODES = ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION'];
+/** Nesting kept of server JSON copied onto errors: deeper parts are cut, so no recursion over it can overflow. */
+const MAX_KEPT_DEPTH = 32;
 
-function requestIdOf(headers: HeadersLike | undefined): string | undefined {
-  if (!headers) return undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
-}
-
-function headersToObject(headers: HeadersLike, secrets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key] = secrets.length ? redact(value, secrets) : value;
-  });
+/**
+ * A copy of server JSON safe to keep on an error: nesting past MAX_KEPT_DEPTH becomes a marker string, so
+ * JSON.stringify, util.inspect and scrubbing never meet a 10,000-deep structure.
+ */
+function boundedCopy(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_KEPT_DEPTH) return '[nested too deep: cut by the SDK]';
+  if (Array.isArray(value)) return value.map((v) => boundedCopy(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
   return out;
 }
+
+/** GraphQL `errors` as the server sent them, made safe to read: every entry an object with a string message. */
+function normalizeErrors(list: readonly unknown[]): GraphQLErrorEntry[] {
+  return list.map((entry) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return { message: `malformed error entry: ${String(JSON.stringify(boundedCopy(entry))).slice(0, 200)}` };
+    const copy = boundedCopy(entry) as GraphQLErrorEntry;
+    if (typeof copy.message !== 'string') copy.message = copy.message === undefined ? '(no message)' : String(JSON.stringify(copy.message)).slice(0, 200);
+    if (copy.path !== undefined && !Array.isArray(copy.path)) delete copy.path;
+    return copy;
+  });
+}
+
 
 function errorSays(errors: readonly GraphQLErrorEntry[], pattern: RegExp, codes: readonly string[]): boolean {
   return errors.some((e) => {
@@ -114,28 +144,53 @@ interface Failure {
   member?: unknown;
 }
 
+type Outcome = { ok: true; data: unknown } | Failure;
+
 export interface Executor {
   execute<T = unknown>(operation: OperationDescriptor, variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: ResultMode): Promise<ExecuteResult<T>>;
   /** Emits SdkEvents to the client's logger/hook (also used by auth and subscriptions). */
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** The client's scrubber (every secret held so far), for other sinks such as subscriptions and telemetry. */
+  readonly scrubber: Scrubber;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
   const { endpoint, auth } = options;
-  if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
-    throw new ValidationError(`endpoint must be an http(s) URL, got ${JSON.stringify(String(endpoint))}`, { field: 'endpoint' });
-  }
+  // Every option is checked here, at construction: before a login sends a password, before any request.
+  validateEndpoint(endpoint);
+  const clientTimeout = validateMs(options.timeoutMs, 'timeoutMs') ?? 30_000;
+  const clientDeadline = validateMs(options.deadlineMs, 'deadlineMs');
+  const clientMaxBytes = validateBytes(options.maxResponseBytes, 'maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
   const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
-  const clientTimeout = options.timeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
-  if (emit) auth.connect?.(emit);
+  // One scrubber for every sink; it learns each token as it is issued (auth events) and keeps rotated ones.
+  for (const key of ['name', 'userAgent'] as const) {
+    const value = options[key];
+    // Printable ASCII only: both end up in a header or a log prefix (no CR/LF injection, no odd bytes).
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || !/^[\x20-\x7e]+$/.test(value))) {
+      throw new ValidationError(`${key} must be a non-empty string of printable ASCII characters`, { field: key });
+    }
+  }
+  const scrubber = createScrubber(() => auth.secrets());
+  const url = new URL(endpoint);
+  const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  auth.connect?.((event) => {
+    scrubber.observe();
+    emit?.(event);
+  });
+  const logVariables = options.logVariables === true;
+  // Built once: the vendor package, core and Node; the caller's own part last.
+  const userAgent = [options.sdk ? `${options.sdk.name}/${options.sdk.version}` : undefined, `@sdk/core/${CORE_VERSION}`, `node/${process.version}`, baseHeaders['user-agent'], options.userAgent]
+    .filter((part) => typeof part === 'string' && part.trim() !== '')
+    .join(' ');
+  baseHeaders['user-agent'] = userAgent;
   // Static auth (API keys) gives the same headers object every time: merge it once.
   let mergedFor: Record<string, string> | undefined;
   let merged: Record<string, string> = baseHeaders;
@@ -157,67 +212,112 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   function scrub(text: string): string {
-    return redact(text, auth.secrets());
+    return scrubber.text(text);
   }
 
-  /** Scrubbed deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
+  /** Scrubbed copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members), walked with bounded depth. */
   function scrubJson<T>(value: T): T {
-    const secrets = auth.secrets();
-    if (value === undefined || secrets.length === 0) return value;
-    return JSON.parse(redact(JSON.stringify(value), secrets)) as T;
+    return scrubber.json(value);
   }
 
-  function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): { ok: true; data: unknown } | Failure {
-    const requestId = requestIdOf(res.headers);
+  function headersToObject(headers: HeadersLike, _secrets?: unknown): Record<string, string> {
+    return scrubber.headers(headers).toObject();
+  }
+
+  /** Never throws: anything unreadable in a response becomes a typed error. */
+  function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
+    try {
+      return classifyResponse(op, res, mode, attempts);
+    } catch (err) {
+      const error = new HttpError(`${op.name} returned a response the SDK could not read: ${scrub(describeCause(err))}`, { operationName: op.name, attempts, status: res?.status ?? 0 });
+      return { error, retry: 'never', status: res?.status };
+    }
+  }
+
+  /**
+   * The one rule for retries. A response that carries `data` is final. Without data, only what shows the
+   * server did no work is `safe` to resend (429, a request-level throttle error); 5xx, 408 and unreadable
+   * 2xx bodies are `unsafe` (queries only, unless the caller opts in); request-level auth failures refresh
+   * and replay once. "Request-level" means no data and no error naming a field `path`: a field error shows
+   * execution started.
+   */
+  function classifyResponse(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
+    const rawId = requestIdOf(res.headers);
+    const requestId = rawId === undefined ? undefined : scrub(rawId);
     const ctx = { operationName: op.name, requestId, attempts };
     const status = res.status;
-    const body = res.json as { data?: unknown; errors?: GraphQLErrorEntry[] } | undefined;
-    const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? body.errors : undefined;
-    if (status === 401 || (errors && errorSays(errors, UNAUTHORIZED_PATTERN, ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION']))) {
+    const redirect = redirectErrorFor(status, res.headers, endpoint, op.name, ctx);
+    if (redirect) return { error: redirect, retry: 'never', status };
+    const json = res.json;
+    const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { data?: unknown; errors?: unknown }) : undefined;
+    const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? normalizeErrors(body.errors) : undefined;
+    const hasData = body !== undefined && body.data !== null && body.data !== undefined;
+    const requestLevel = !hasData && (errors === undefined || errors.every((e) => e.path === undefined));
+    const ok = status >= 200 && status < 300;
+    const graphqlError = (message: string) =>
+      new GraphQLResponseError(`${message}: ${scrub(errors!.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors!), data: scrubJson(body?.data), status });
+    const httpError = (message: string) =>
+      new HttpError(message, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? safeStringify(res.json)) });
+
+    if (status === 401 || (errors && requestLevel && errorSays(errors, UNAUTHORIZED_PATTERN, UNAUTHORIZED_CODES))) {
       const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx, status, endpoint });
       return { error, retry: 'never', unauthorized: true, status };
     }
-    if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
-    if (status === 429 || (errors && errorSays(errors, THROTTLED, ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']))) {
-      const error = errors
-        ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
-      return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
-    }
-    if (status < 200 || status >= 300) {
-      const text = res.text ?? JSON.stringify(res.json ?? '');
-      const error = errors
-        ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(text) });
-      // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
-      const transient = status === 408 || status >= 500;
-      return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
-    }
-    if (body === undefined || typeof body !== 'object' || body === null) {
-      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
-      return { error, retry: 'never', status };
-    }
-    if (errors) {
-      const error = new GraphQLResponseError(`${op.name} returned GraphQL errors: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body.data), status });
-      return { error, retry: 'never', status };
-    }
-    if (body.data === null || body.data === undefined || typeof body.data !== 'object') {
+    if (hasData) {
+      // Final, whatever the errors say (throttling, authorization): the server did work, so no retry, no replay.
+      if (errors) return { error: graphqlError(`${op.name} returned partial data with GraphQL errors${ok ? '' : ` (HTTP ${status})`}`), retry: 'never', status };
+      if (!ok) return { error: httpError(`${op.name} failed with HTTP ${status} (the body carried data)`), retry: 'never', status };
+    } else {
+      if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
+      if (status === 429 || (errors && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
+        const error = errors ? graphqlError(`${op.name} was throttled`) : httpError(`${op.name} was throttled (HTTP 429)`);
+        // A throttled field (an error with a path) shows execution had started: queries only.
+        return { error, retry: status === 429 || requestLevel ? 'safe' : 'unsafe', serverDelayMs: retryAfterMs(res.headers), status };
+      }
+      if (!ok) {
+        const error = errors ? graphqlError(`${op.name} failed with HTTP ${status}`) : httpError(`${op.name} failed with HTTP ${status}`);
+        // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
+        const transient = status === 408 || status >= 500;
+        return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
+      }
+      if (body === undefined) {
+        // Truncated or garbled: the server may have done the work, we cannot tell. Queries retry like a network error.
+        const error = httpError(`${op.name} returned a truncated or unreadable body (HTTP ${status}), not GraphQL JSON`);
+        return { error, retry: 'unsafe', status };
+      }
+      if (errors) return { error: graphqlError(`${op.name} returned GraphQL errors`), retry: 'never', status };
       return { error: new GraphQLResponseError(`${op.name} returned no data and no errors`, { ...ctx, errors: [], status }), retry: 'never', status };
     }
-    let value: unknown = body.data;
+    let value: unknown = body!.data;
     for (const key of op.path) {
-      if (value === null || value === undefined) break;
+      if (value === null || value === undefined || typeof value !== 'object') {
+        value = value === null ? null : undefined;
+        break;
+      }
       value = (value as Record<string, unknown>)[key];
     }
     if (value === undefined) {
-      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body.data), status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
     }
-    if (op.errorTypenames && isErrorMember(value, op.errorTypenames)) {
-      const kind = retryableResults[value.__typename];
-      // The member's text comes from the server and may echo what we sent: scrub it like any error text.
-      const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
-      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
-      if (mode === 'throw') return { error, retry: 'never', status };
+    if (op.errorTypenames && value !== null && typeof value === 'object') {
+      const typename = (value as { __typename?: unknown }).__typename;
+      if (typeof typename === 'string') {
+        if (isErrorMember(value, op.errorTypenames)) {
+          const kind = retryableResults[typename];
+          // The member's text comes from the server and may echo what we sent: scrub it like any error text.
+          const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
+          if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
+          if (mode === 'throw') return { error, retry: 'never', status };
+        } else if (op.successTypenames && !op.successTypenames.includes(typename)) {
+          // A member added to the API after this SDK was generated: never mistaken for success.
+          if (mode === 'union') return { ok: true, data: unknownMember(typename, value as Record<string, unknown>) };
+          const error = new UnexpectedResultError(
+            `${op.name} returned ${scrub(typename.slice(0, 100))}, a result this SDK version does not know (neither a success nor an error member); use .result() to handle it as a value, or update the SDK`,
+            { ...ctx, typename: scrub(typename), result: scrubJson(value) },
+          );
+          return { error, retry: 'never', status };
+        }
+      }
     }
     return { ok: true, data: value };
   }
@@ -225,10 +325,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function execute<T>(op: OperationDescriptor, variables: Record<string, unknown> | undefined, call: CallOptions | undefined, mode: ResultMode = 'throw'): Promise<ExecuteResult<T>> {
     const vars = variables ?? {};
     validateVariables(op, vars);
-    const retry = call?.retry === undefined ? clientRetry : resolveRetry(clientRetry, call.retry);
-    const timeoutMs = call?.timeoutMs ?? clientTimeout;
-    const deadlineMs = call?.deadlineMs ?? options.deadlineMs;
-    const userSignal = call?.signal;
+    let retry = clientRetry;
+    let timeoutMs = clientTimeout;
+    let deadlineMs = clientDeadline;
+    let maxResponseBytes = clientMaxBytes;
+    let userSignal: AbortSignal | undefined;
+    if (call !== undefined) {
+      // Per-call options get the same checks as the client's; each only when given.
+      if (call.retry !== undefined) retry = resolveRetry(clientRetry, call.retry);
+      if (call.timeoutMs !== undefined) timeoutMs = validateMs(call.timeoutMs, 'timeoutMs')!;
+      if (call.deadlineMs !== undefined) deadlineMs = validateMs(call.deadlineMs, 'deadlineMs');
+      if (call.maxResponseBytes !== undefined) maxResponseBytes = validateBytes(call.maxResponseBytes, 'maxResponseBytes')!;
+      userSignal = call.signal;
+      if (userSignal !== undefined && (userSignal === null || typeof userSignal.aborted !== 'boolean' || typeof userSignal.addEventListener !== 'function')) {
+        throw new ValidationError(`${op.name}: signal must be an AbortSignal`, { operationName: op.name, field: 'signal' });
+      }
+    }
     const body = bodyPrefixOf(op) + JSON.stringify(vars) + '}';
     const started = Date.now();
     const deadlineAt = deadlineMs === undefined ? undefined : started + deadlineMs;
@@ -236,11 +348,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let attempt = 0;
     let retries = 0;
     let replayed = false;
+    const aborted = (attempts: number) => abortErrorFrom(userSignal!, op.name, attempts, scrub);
+    // States the deadline the caller set, not the slice of it left for the last attempt.
+    const deadlineError = (attempts: number) =>
+      new TimeoutError(`${op.name} missed its call deadline of ${deadlineMs} ms (deadlineMs) after ${attempts} attempt(s)`, { operationName: op.name, attempts, timeoutMs: deadlineMs! });
 
     for (;;) {
       attempt++;
-      if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-      const deadlineError = () => new TimeoutError(`${op.name} timed out after ${deadlineMs} ms (call deadline)`, { operationName: op.name, attempts: attempt, timeoutMs: deadlineMs! });
+      if (userSignal?.aborted) throw aborted(attempt - 1);
       let authHeaders: Record<string, string>;
       try {
         // With a deadline, waiting for a token (login, refresh) counts against it too.
@@ -248,9 +363,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const h = auth.headers({ signal: authSignal });
         authHeaders = h instanceof Promise ? await h : h;
       } catch (err) {
-        if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        throw withContext(err, op.name, attempt);
+        if (userSignal?.aborted) throw aborted(attempt - 1);
+        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError(attempt - 1);
+        // Nothing reached the API: an unreachable, slow or overloaded token endpoint is retried (mutations too).
+        await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt - 1)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt - 1) });
+        retries++;
+        attempt--; // attempts count requests sent to the API
+        continue;
       }
       const headers = headersFor(authHeaders, call?.headers);
 
@@ -258,26 +377,28 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const controller = new AbortController();
       let timedOut: 'attempt' | 'deadline' | undefined;
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
-      if (remaining <= 0) throw deadlineError(); // never send a request that is already late
+      if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = limit === Infinity ? undefined : setTimeout(() => {
+      const timer = setTimeout(() => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
         controller.abort();
       }, Math.max(0, limit));
       const onAbort = () => controller.abort();
       userSignal?.addEventListener('abort', onAbort, { once: true });
-      emit?.({ type: 'request', operationName: op.name, attempt });
+      emit?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
       const attemptStarted = emit ? Date.now() : 0;
 
       let failure: Failure;
       let res: TransportResponse | undefined;
       try {
-        res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars });
+        res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars, maxResponseBytes });
       } catch (err) {
-        if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-        if (timedOut) {
-          const error = new TimeoutError(`${op.name} timed out after ${limit} ms${timedOut === 'deadline' ? ' (call deadline)' : ''}`, { operationName: op.name, attempts: attempt, timeoutMs: limit });
-          failure = { error, retry: timedOut === 'deadline' ? 'never' : 'unsafe' };
+        if (userSignal?.aborted) throw aborted(attempt);
+        if (timedOut === 'deadline') {
+          failure = { error: deadlineError(attempt), retry: 'never' };
+        } else if (timedOut) {
+          const error = new TimeoutError(`${op.name} timed out after ${limit} ms (timeoutMs, per attempt)`, { operationName: op.name, attempts: attempt, timeoutMs: limit });
+          failure = { error, retry: 'unsafe' };
         } else if (err instanceof SdkError) {
           failure = { error: err, retry: 'never' };
         } else {
@@ -286,15 +407,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
           failure = { error, retry: refused ? 'safe' : 'unsafe' };
         }
       } finally {
-        if (timer !== undefined) clearTimeout(timer);
+        clearTimeout(timer);
         userSignal?.removeEventListener('abort', onAbort);
       }
 
       if (res) {
         const outcome = classify(op, res, mode, attempt);
-        if (emit) emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: requestIdOf(res.headers) });
+        if (emit) {
+          const rawId = requestIdOf(res.headers);
+          emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: rawId === undefined ? undefined : scrub(rawId) });
+        }
         if ('ok' in outcome) {
-          return { data: outcome.data as T, response: { status: res.status, headers: res.headers, requestId: requestIdOf(res.headers), attempts: attempt, durationMs: Date.now() - started } };
+          return { data: outcome.data as T, response: new ResponseInfo(res.status, res.headers, attempt, Date.now() - started, scrubber) };
         }
         failure = outcome;
       }
@@ -303,10 +427,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (failure.unauthorized && !replayed && auth.onUnauthorized) {
         replayed = true; // a replay after refreshing credentials does not use up a retry
         let renewed = false;
+        scrubber.observe(); // a provider that tells no events: remember the refused token before it rotates
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
-          throw withContext(err, op.name, attempt);
+          if (userSignal?.aborted) throw aborted(attempt);
+          // A 401 means the server did no work: a renewal that failed on the network may be retried.
+          await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt) });
+          retries++;
+          continue;
         }
         if (renewed) continue;
       }
@@ -314,22 +443,27 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const delay = Math.min(failure.serverDelayMs ?? backoffDelay(retries, retry, random), failure.serverDelayMs !== undefined ? retry.maxRetryAfterMs : Infinity);
       const fitsDeadline = deadlineAt === undefined || Date.now() + delay < deadlineAt;
       if (!allowed || retries >= retry.maxRetries || !fitsDeadline) {
-        failure.error.attempts = attempt;
-        if (mode === 'union' && failure.error instanceof ApiError) {
-          return { data: (failure.member ?? failure.error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: failure.error.requestId, attempts: attempt, durationMs: Date.now() - started } };
+        const error = failure.error;
+        error.attempts = attempt;
+        if (mode === 'union' && error instanceof ApiError) {
+          return { data: (failure.member ?? error.result) as T, response: new ResponseInfo(res!.status, res!.headers, attempt, Date.now() - started, scrubber) };
         }
-        emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error: failure.error });
-        throw failure.error;
+        if (failure.retry === 'unsafe' && !mayRetryUnsafe && retry.maxRetries > 0) {
+          // Say why a failure a query would have retried was not, and how to opt in.
+          error.message += `. Not retried: ${op.name} is a mutation and the server may have applied it, so its outcome is unknown; check its effect before sending it again, or pass retry: { retryMutations: true } to retry such failures automatically`;
+        }
+        emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error });
+        throw scrubber.error(error);
       }
-      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error.name, status: failure.status });
+      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
       await sleep(delay, userSignal).catch(() => {
-        throw abortErrorFrom(userSignal!, op.name);
+        throw aborted(attempt);
       });
       retries++;
     }
   }
 
-  return { execute, emit, endpoint, auth };
+  return { execute, emit, endpoint, auth, scrubber };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
@@ -343,12 +477,55 @@ function memberRetryAfterMs(member: unknown): number | undefined {
   return undefined;
 }
 
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(boundedCopy(value ?? '')) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function withContext(err: unknown, operationName: string, attempts: number): SdkError {
   if (err instanceof SdkError) {
     if (err.attempts === undefined) err.attempts = attempts;
+    if (err.operationName === undefined) (err as { operationName: string | undefined }).operationName = operationName;
     return err;
   }
   return new AuthError(`${operationName}: could not obtain credentials`, { operationName, attempts, cause: err });
+}
+
+/**
+ * A token endpoint that was unreachable, slow or overloaded: the call itself never reached the API, so it
+ * is retried (mutations too) under the retry policy. Resolves after the backoff, or throws `error`.
+ */
+async function retryTokenFailure(
+  error: SdkError,
+  c: {
+    op: OperationDescriptor;
+    attempt: number;
+    retries: number;
+    retry: RetryOptions;
+    random: () => number;
+    deadlineAt: number | undefined;
+    emit: ((event: SdkEvent) => void) | undefined;
+    userSignal: AbortSignal | undefined;
+    aborted: () => SdkError;
+  },
+): Promise<void> {
+  const delay = backoffDelay(c.retries, c.retry, c.random);
+  if (!isTransientAuthFailure(error) || c.retries >= c.retry.maxRetries || (c.deadlineAt !== undefined && Date.now() + delay >= c.deadlineAt)) throw error;
+  c.emit?.({ type: 'retry', operationName: c.op.name, attempt: c.attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
+  await sleep(delay, c.userSignal).catch(() => {
+    throw c.aborted();
+  });
+}
+
+/**
+ * A token endpoint that could not be reached, timed out, throttled or failed (requestTokens makes refusals
+ * AuthErrors, redirects 3xx HttpErrors, and "try again" answers HttpErrors with a 4xx/5xx status).
+ */
+function isTransientAuthFailure(err: SdkError): boolean {
+  return err instanceof ConnectionError || err instanceof TimeoutError || (err instanceof HttpError && err.status >= 400);
 }
 
 function isRefused(err: unknown): boolean {
