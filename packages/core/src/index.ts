@@ -7,6 +7,7 @@ export { createExecutor, type CallOptions, type ExecuteResult, type Executor, ty
 export { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport/transport.js';
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
+export { type MeterLike, type TelemetryOptions, type TracerLike } from './telemetry/index.js';
 export { redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
 export { bodyPrefixOf, type DataOf, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';

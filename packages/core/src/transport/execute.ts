@@ -18,6 +18,7 @@ import { httpTransport } from './http-transport.js';
 import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember } from '../results/index.js';
+import { createTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -46,6 +47,11 @@ export interface ExecutorOptions {
   retryableResults?: Readonly<Record<string, 'throttle' | 'transient'>> | undefined;
   /** For tests: the randomness behind jitter. */
   random?: (() => number) | undefined;
+  /**
+   * OpenTelemetry spans and metrics, on by default when `@opentelemetry/api` is installed: `false` turns
+   * them off; an object passes your own tracer/meter or switches parts (see TelemetryOptions).
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
 
 export interface CallOptions {
@@ -120,21 +126,27 @@ export interface Executor {
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** Set when OpenTelemetry is on (the client builder wraps page iterators with it). */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { endpoint, auth } = options;
+  const { endpoint } = options;
   if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
     throw new ValidationError(`endpoint must be an http(s) URL, got ${JSON.stringify(String(endpoint))}`, { field: 'endpoint' });
   }
-  const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  // OpenTelemetry wraps the call, the transport and the auth strategy and listens to the events (telemetry/).
+  const telemetry = createTelemetry(options.telemetry, { endpoint, scrub: (text) => scrub(text) });
+  const auth = telemetry ? telemetry.auth(options.auth) : options.auth;
+  const baseTransport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  const transport = telemetry ? telemetry.transport(baseTransport) : baseTransport;
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
   const clientTimeout = options.timeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', telemetry ? telemetry.listen(options.onEvent) : options.onEvent, () => auth.secrets());
   if (emit) auth.connect?.(emit);
   // Static auth (API keys) gives the same headers object every time: merge it once.
   let mergedFor: Record<string, string> | undefined;
@@ -329,7 +341,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, emit, endpoint, auth };
+  return { execute: telemetry ? telemetry.execute(execute) : execute, emit, endpoint, auth, telemetry };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */

@@ -18,6 +18,11 @@ export type SdkEvent =
   | { type: 'error'; operationName: string; attempt: number; durationMs: number; error: SdkError }
   /** Input that is allowed but probably not what the caller meant. */
   | { type: 'warning'; operationName: string; message: string }
+  /**
+   * Subscription lifecycle: the shared socket starts to `connect` and is `connected` (acknowledged; after a
+   * loss with `downtimeMs`); a subscription is `subscribe`d, `ready` (acknowledged) and `end`s (`error` when it failed).
+   */
+  | { type: 'realtime'; action: 'connect' | 'connected' | 'subscribe' | 'ready' | 'end'; operationName: string; id?: string | undefined; attempt?: number | undefined; downtimeMs?: number | undefined; error?: SdkError | undefined }
   | TokenEvent;
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
@@ -28,6 +33,7 @@ const EVENT_LEVEL: Record<SdkEvent['type'], Exclude<LogLevel, 'off'>> = {
   error: 'error',
   warning: 'warn',
   token: 'info',
+  realtime: 'debug',
 };
 
 const REDACTED = '[REDACTED]';
@@ -58,6 +64,8 @@ function describe(event: SdkEvent): string {
       return `${event.operationName}: ${event.error.message}`;
     case 'warning':
       return `${event.operationName}: ${event.message}`;
+    case 'realtime':
+      return `${event.operationName}: ${event.action}${event.downtimeMs !== undefined ? ` after ${event.downtimeMs} ms down` : ''}${event.error ? ` (${event.error.name})` : ''}`;
     case 'token':
       return `token ${event.action} ${event.ok ? 'succeeded' : 'failed'} in ${event.durationMs} ms${event.fallback ? ' (after refresh failed)' : ''}${event.persistFailed ? ' (not persisted: onTokens threw)' : ''}`;
   }
