@@ -18,7 +18,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type * as Api from '@opentelemetry/api';
 import type { AuthStrategy } from '../auth/types.js';
-import { ApiError, SdkError, ValidationError } from '../errors/index.js';
+import { ApiError, ValidationError } from '../errors/index.js';
 import { pageItems } from '../paginate/index.js';
 import { isErrorMember } from '../results/index.js';
 import type { SdkEvent } from '../transport/observability.js';
@@ -92,6 +92,8 @@ interface CallState {
   links: Api.Link[] | undefined;
   /** The server's Retry-After of the last attempt, in ms. */
   retryAfterMs: number | undefined;
+  /** HTTP status of the last attempt. */
+  status: number | undefined;
 }
 
 const calls = new AsyncLocalStorage<CallState>();
@@ -212,18 +214,18 @@ class ClientTelemetry implements Telemetry {
       }
       if (this.#recordDocument) span.setAttribute('graphql.document', op.document);
       if (this.#recordVariables) span.setAttribute('sdk.graphql.variables', this.#scrubVariables(variables));
-      const state: CallState = { span, ctx: trace.setSpan(parent, span), opName: op.name, attempts: 0, links: undefined, retryAfterMs: undefined };
+      const state: CallState = { span, ctx: trace.setSpan(parent, span), opName: op.name, attempts: 0, links: undefined, retryAfterMs: undefined, status: undefined };
       try {
         const result = await context.with(state.ctx, () => calls.run(state, () => inner(op, variables, options, mode)));
         span.setAttribute('http.response.status_code', result.response.status);
         errorType = memberType(op, result.data);
-        if (errorType) span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: `returned ${errorType}` });
+        if (errorType) span.setStatus({ code: this.#api.SpanStatusCode.ERROR });
         return result;
       } catch (err) {
         errorType = errorTypeOf(err);
-        const status = (err as { status?: unknown }).status;
-        if (err instanceof SdkError && typeof status === 'number') span.setAttribute('http.response.status_code', status);
-        span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: this.#scrub(err instanceof Error ? err.message : String(err)) });
+        if (state.status !== undefined) span.setAttribute('http.response.status_code', state.status);
+        // No message: error text may quote what a server sent back; error.type says what failed.
+        span.setStatus({ code: this.#api.SpanStatusCode.ERROR });
         throw err;
       } finally {
         if (errorType) span.setAttribute('error.type', errorType);
@@ -283,6 +285,7 @@ class ClientTelemetry implements Telemetry {
         res = await context.with(ctx, () => inner(headers === request.headers ? request : { ...request, headers }));
         span.setAttribute('http.response.status_code', res.status);
         metric['http.response.status_code'] = res.status;
+        state.status = res.status;
         if (res.status >= 400) {
           span.setAttribute('error.type', String(res.status));
           span.setStatus({ code: SpanStatusCode.ERROR });
@@ -356,7 +359,8 @@ class ClientTelemetry implements Telemetry {
           state.span.addEvent('retry', attributes);
           this.#metrics().retries.add(1, { 'graphql.operation.name': event.operationName, 'sdk.retry.reason': event.reason });
         } else if (event.operationName === 'realtime') {
-          for (const span of this.#subscriptions.values()) span.addEvent('reconnect.wait', { 'sdk.retry.attempt': event.attempt, 'sdk.retry.reason': this.#scrub(event.reason), 'sdk.retry.delay_ms': event.delayMs });
+          for (const span of this.#subscriptions.values()) span.addEvent('reconnect.wait', { 'sdk.retry.attempt': event.attempt, // The reason without its details (a close reason is server text).
+            'sdk.retry.reason': event.reason.replace(/\s*\(.*$/s, ''), 'sdk.retry.delay_ms': event.delayMs });
         }
         return;
       }
@@ -416,7 +420,7 @@ class ClientTelemetry implements Telemetry {
         if (event.error) {
           const type = errorTypeOf(event.error);
           span.setAttribute('error.type', type);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: this.#scrub(event.error.message) });
+          span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.addEvent('end');
         span.end();
@@ -471,7 +475,7 @@ class ClientTelemetry implements Telemetry {
               return result;
             } catch (err) {
               span.setAttribute('error.type', errorTypeOf(err));
-              span.setStatus({ code: SpanStatusCode.ERROR, message: self.#scrub(err instanceof Error ? err.message : String(err)) });
+              span.setStatus({ code: SpanStatusCode.ERROR });
               totals(span);
               throw err;
             } finally {
