@@ -75,7 +75,9 @@ export function loadOpenTelemetry(): OtelApi | null {
   try {
     // A computed name through createRequire: bundlers do not follow it, so users without OpenTelemetry never bundle it.
     const name = ['@opentelemetry', 'api'].join('/');
-    api = createRequire(import.meta.url)(/* webpackIgnore: true */ name) as OtelApi;
+    // Resolved from this file (CommonJS build: __filename; ESM build: import.meta.url), where the peer is linked.
+    const here = typeof __filename === 'string' ? __filename : import.meta.url;
+    api = createRequire(here)(/* webpackIgnore: true */ name) as OtelApi;
     if (typeof api?.trace?.getTracer !== 'function') api = null;
   } catch {
     api = null;
