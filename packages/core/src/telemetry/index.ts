@@ -114,10 +114,10 @@ export function createTelemetry(option: TelemetryOptions | false | undefined, co
     throw new ValidationError(`telemetry must be an options object or false, got ${JSON.stringify(String(option))}`, { field: 'telemetry' });
   }
   if (option?.tracer !== undefined && typeof option.tracer?.startSpan !== 'function') {
-    throw new ValidationError('telemetry.tracer must be an OpenTelemetry Tracer (with startSpan)', { field: 'telemetry.tracer' });
+    throw new ValidationError('telemetry.tracer must be a Tracer', { field: 'telemetry.tracer' });
   }
   if (option?.meter !== undefined && typeof option.meter?.createHistogram !== 'function') {
-    throw new ValidationError('telemetry.meter must be an OpenTelemetry Meter (with createHistogram)', { field: 'telemetry.meter' });
+    throw new ValidationError('telemetry.meter must be a Meter', { field: 'telemetry.meter' });
   }
   const otel = loadOpenTelemetry();
   if (!otel) return undefined;
@@ -126,15 +126,15 @@ export function createTelemetry(option: TelemetryOptions | false | undefined, co
 
 function instrumentsOf(meter: Api.Meter) {
   return {
-    duration: meter.createHistogram('sdk.operation.duration', { unit: 's', description: 'Duration of GraphQL operation calls, retries and token waits included' }),
-    httpDuration: meter.createHistogram('http.client.request.duration', { unit: 's', description: 'Duration of HTTP client requests (one per attempt)' }),
-    attempts: meter.createCounter('sdk.operation.attempts', { description: 'HTTP attempts made for operation calls' }),
-    retries: meter.createCounter('sdk.operation.retries', { description: 'Retries of operation calls, by reason' }),
-    renewals: meter.createCounter('sdk.token.renewals', { description: 'Token logins and refreshes' }),
-    pages: meter.createCounter('sdk.iteration.pages', { description: 'Pages fetched by iterations' }),
-    items: meter.createCounter('sdk.iteration.items', { description: 'Items fetched by iterations' }),
-    subscriptions: meter.createUpDownCounter('sdk.subscriptions.open', { description: 'Open subscriptions' }),
-    reconnects: meter.createCounter('sdk.subscription.reconnects', { description: 'Reconnects of the subscription socket' }),
+    duration: meter.createHistogram('sdk.operation.duration', { unit: 's' }),
+    httpDuration: meter.createHistogram('http.client.request.duration', { unit: 's' }),
+    attempts: meter.createCounter('sdk.operation.attempts'),
+    retries: meter.createCounter('sdk.operation.retries'),
+    renewals: meter.createCounter('sdk.token.renewals'),
+    pages: meter.createCounter('sdk.iteration.pages'),
+    items: meter.createCounter('sdk.iteration.items'),
+    subscriptions: meter.createUpDownCounter('sdk.subscriptions.open'),
+    reconnects: meter.createCounter('sdk.subscription.reconnects'),
   };
 }
 
@@ -156,11 +156,18 @@ class ClientTelemetry implements Telemetry {
   readonly #opAttributes = new WeakMap<OperationDescriptor, { name: string; attributes: Api.Attributes; metric: Api.Attributes }>();
   #meterProvider: unknown;
   #instruments: ReturnType<typeof instrumentsOf> | undefined;
+  readonly #ownTracer: boolean;
+  /** The API's no-op singletons: "installed, no provider" is detected by identity. */
+  readonly #noopTracerProvider: unknown;
+  readonly #noopHistogram: unknown;
 
   constructor(otel: OtelApi, options: TelemetryOptions, endpoint: string, scrub: (text: string) => string) {
     this.#api = otel;
     this.#tracer = (options.tracer as Api.Tracer | undefined) ?? otel.trace.getTracer(NAME);
     this.#meter = options.meter as Api.Meter | undefined;
+    this.#ownTracer = options.tracer !== undefined;
+    this.#noopTracerProvider = new otel.ProxyTracerProvider().getDelegate();
+    this.#noopHistogram = otel.createNoopMeter().createHistogram('noop');
     this.#propagate = options.propagate !== false;
     this.#recordDocument = options.recordDocument === true;
     this.#recordVariables = options.recordVariables === true;
@@ -172,13 +179,14 @@ class ClientTelemetry implements Telemetry {
     this.#url = `${url.protocol}//${url.host}${url.pathname}`;
   }
 
-  /** Instruments of the given meter, or of the global provider's (re-read when the application registers one later). */
-  #metrics(): ReturnType<typeof instrumentsOf> {
+  /** Instruments of the given meter, or of the global provider's (re-read when one is registered later); undefined when that is the no-op one. */
+  #metrics(): ReturnType<typeof instrumentsOf> | undefined {
     if (this.#meter) return (this.#instruments ??= instrumentsOf(this.#meter));
     const provider = this.#api.metrics.getMeterProvider();
-    if (provider !== this.#meterProvider || !this.#instruments) {
+    if (provider !== this.#meterProvider) {
       this.#meterProvider = provider;
-      this.#instruments = instrumentsOf(provider.getMeter(NAME));
+      const instruments = instrumentsOf(provider.getMeter(NAME));
+      this.#instruments = instruments.duration === this.#noopHistogram ? undefined : instruments;
     }
     return this.#instruments;
   }
@@ -193,54 +201,53 @@ class ClientTelemetry implements Telemetry {
     return entry;
   }
 
+  /**
+   * Whether a call is worth instrumenting: a tracer that may record, or a meter that is not the no-op one.
+   * With the API installed but no provider registered, calls take the plain path.
+   */
+  #active(): boolean {
+    if (this.#ownTracer) return true;
+    const provider = this.#api.trace.getTracerProvider() as { getDelegate?: () => unknown };
+    if (provider.getDelegate?.() !== this.#noopTracerProvider) return true;
+    return this.#metrics() !== undefined;
+  }
+
   execute<F extends Execute>(inner: F): F {
-    const { trace, context, SpanKind } = this.#api;
-    const traced = async (op: OperationDescriptor, variables: Vars | undefined, options: unknown, mode?: unknown) => {
-      const described = this.#describe(op);
-      const parent = context.active();
-      const span = this.#tracer.startSpan(described.name, { kind: SpanKind.CLIENT, attributes: described.attributes }, parent);
-      const started = performance.now();
-      let errorType: string | undefined;
-      if (!span.isRecording()) {
-        // Nobody samples this call: metrics only.
-        try {
-          const result = await inner(op, variables, options, mode);
-          errorType = memberType(op, result.data);
-          return result;
-        } catch (err) {
-          errorType = errorTypeOf(err);
-          throw err;
-        } finally {
-          this.#recordDuration(described.metric, started, errorType);
-        }
-      }
-      if (this.#recordDocument) span.setAttribute('graphql.document', op.document);
-      if (this.#recordVariables) span.setAttribute('sdk.graphql.variables', this.#scrubVariables(variables));
-      const state: CallState = { span, ctx: trace.setSpan(parent, span), opName: op.name, attempts: 0, links: undefined, retryAfterMs: undefined, status: undefined };
-      try {
-        const result = await context.with(state.ctx, () => calls.run(state, () => inner(op, variables, options, mode)));
-        span.setAttribute('http.response.status_code', result.response.status);
-        errorType = memberType(op, result.data);
-        if (errorType) span.setStatus({ code: this.#api.SpanStatusCode.ERROR });
-        return result;
-      } catch (err) {
-        errorType = errorTypeOf(err);
-        if (state.status !== undefined) span.setAttribute('http.response.status_code', state.status);
-        // No message: error text may quote what a server sent back; error.type says what failed.
-        span.setStatus({ code: this.#api.SpanStatusCode.ERROR });
-        throw err;
-      } finally {
-        if (errorType) span.setAttribute('error.type', errorType);
-        if (state.attempts > 0) span.setAttribute('sdk.request.attempts', state.attempts);
-        span.end();
-        this.#recordDuration(described.metric, started, errorType);
-      }
-    };
+    const traced = (op: OperationDescriptor, variables: Vars | undefined, options: unknown, mode?: unknown) =>
+      this.#active() ? this.#call(inner, op, variables, options, mode) : inner(op, variables, options, mode);
     return traced as F;
   }
 
-  #recordDuration(attributes: Api.Attributes, started: number, errorType: string | undefined): void {
-    this.#metrics().duration.record((performance.now() - started) / 1000, errorType ? { ...attributes, 'error.type': errorType } : attributes);
+  async #call(inner: Execute, op: OperationDescriptor, variables: Vars | undefined, options: unknown, mode: unknown) {
+    const { trace, context, SpanKind, SpanStatusCode } = this.#api;
+    const described = this.#describe(op);
+    const parent = context.active();
+    const span = this.#tracer.startSpan(described.name, { kind: SpanKind.CLIENT, attributes: described.attributes }, parent);
+    const started = performance.now();
+    // A span nobody samples still runs the call with state: metrics count its attempts and retries.
+    const recording = span.isRecording();
+    if (recording && this.#recordDocument) span.setAttribute('graphql.document', op.document);
+    if (recording && this.#recordVariables) span.setAttribute('sdk.graphql.variables', this.#scrubVariables(variables));
+    const state: CallState = { span, ctx: trace.setSpan(parent, span), opName: op.name, attempts: 0, links: undefined, retryAfterMs: undefined, status: undefined };
+    let errorType: string | undefined;
+    try {
+      const result = await context.with(state.ctx, () => calls.run(state, () => inner(op, variables, options, mode)));
+      span.setAttribute('http.response.status_code', result.response.status);
+      errorType = memberType(op, result.data);
+      if (errorType) span.setStatus({ code: SpanStatusCode.ERROR });
+      return result;
+    } catch (err) {
+      errorType = errorTypeOf(err);
+      if (state.status !== undefined) span.setAttribute('http.response.status_code', state.status);
+      // No message: error text may quote what a server sent back; error.type says what failed.
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      if (errorType) span.setAttribute('error.type', errorType);
+      if (state.attempts > 0) span.setAttribute('sdk.request.attempts', state.attempts);
+      span.end();
+      this.#metrics()?.duration.record((performance.now() - started) / 1000, errorType ? { ...described.metric, 'error.type': errorType } : described.metric);
+    }
   }
 
   #scrubVariables(variables: Vars | undefined): string {
@@ -258,7 +265,7 @@ class ClientTelemetry implements Telemetry {
     const { trace, context, propagation, SpanKind, SpanStatusCode } = this.#api;
     const propagate = this.#propagate;
     const inject = (ctx: Api.Context, headers: Record<string, string>): Record<string, string> => {
-      if (!propagate) return headers;
+      if (!propagate || propagation.fields().length === 0) return headers;
       const carrier: Record<string, string> = {};
       propagation.inject(ctx, carrier);
       for (const _ in carrier) return { ...headers, ...carrier };
@@ -267,7 +274,7 @@ class ClientTelemetry implements Telemetry {
     return async (request) => {
       const state = calls.getStore();
       if (!state) {
-        // An unsampled call: pass the caller's trace context on all the same.
+        // Not instrumented (no provider): pass the caller's trace context on all the same.
         const headers = inject(context.active(), request.headers);
         return inner(headers === request.headers ? request : { ...request, headers });
       }
@@ -308,8 +315,8 @@ class ClientTelemetry implements Telemetry {
       } finally {
         span.end();
         const m = this.#metrics();
-        m.httpDuration.record((performance.now() - started) / 1000, metric);
-        m.attempts.add(1, this.#opAttributes.get(request.operation)?.metric ?? { 'graphql.operation.name': state.opName });
+        m?.httpDuration.record((performance.now() - started) / 1000, metric);
+        m?.attempts.add(1, this.#opAttributes.get(request.operation)?.metric ?? { 'graphql.operation.name': state.opName });
       }
     };
   }
@@ -359,7 +366,7 @@ class ClientTelemetry implements Telemetry {
           if (event.status !== undefined) attributes['http.response.status_code'] = event.status;
           if (state.retryAfterMs !== undefined) attributes['sdk.retry.retry_after_ms'] = state.retryAfterMs;
           state.span.addEvent('retry', attributes);
-          this.#metrics().retries.add(1, { 'graphql.operation.name': event.operationName, 'sdk.retry.reason': event.reason });
+          this.#metrics()?.retries.add(1, { 'graphql.operation.name': event.operationName, 'sdk.retry.reason': event.reason });
         } else if (event.operationName === 'realtime') {
           for (const span of this.#subscriptions.values()) span.addEvent('reconnect.wait', { 'sdk.retry.attempt': event.attempt, // The reason without its details (a close reason is server text).
             'sdk.retry.reason': event.reason.replace(/\s*\(.*$/s, ''), 'sdk.retry.delay_ms': event.delayMs });
@@ -378,7 +385,7 @@ class ClientTelemetry implements Telemetry {
   #onToken(event: Extract<SdkEvent, { type: 'token' }>): void {
     let spanContext = renewals.get(event);
     if (!spanContext) {
-      this.#metrics().renewals.add(1, { 'sdk.token.action': event.action, ...(event.ok ? {} : { 'error.type': 'AuthError' }) });
+      this.#metrics()?.renewals.add(1, { 'sdk.token.action': event.action, ...(event.ok ? {} : { 'error.type': 'AuthError' }) });
       // The event comes at the end of the renewal: the span is written after the fact, with its real start.
       const { context, trace, SpanStatusCode } = this.#api;
       const parent = calls.getStore()?.ctx ?? context.active();
@@ -408,7 +415,7 @@ class ClientTelemetry implements Telemetry {
         if (event.id === undefined) return;
         const span = this.#tracer.startSpan(`subscription ${event.operationName}`, { kind: SpanKind.CLIENT, attributes: { 'graphql.operation.name': event.operationName, 'graphql.operation.type': 'subscription' } }, context.active());
         this.#subscriptions.set(event.id, span);
-        this.#metrics().subscriptions.add(1, { 'graphql.operation.name': event.operationName });
+        this.#metrics()?.subscriptions.add(1, { 'graphql.operation.name': event.operationName });
         return;
       }
       case 'ready':
@@ -418,7 +425,7 @@ class ClientTelemetry implements Telemetry {
         const span = this.#subscriptions.get(event.id ?? '');
         if (!span) return;
         this.#subscriptions.delete(event.id!);
-        this.#metrics().subscriptions.add(-1, { 'graphql.operation.name': event.operationName });
+        this.#metrics()?.subscriptions.add(-1, { 'graphql.operation.name': event.operationName });
         if (event.error) {
           const type = errorTypeOf(event.error);
           span.setAttribute('error.type', type);
@@ -433,7 +440,7 @@ class ClientTelemetry implements Telemetry {
         return;
       case 'connected': {
         const reconnect = event.downtimeMs !== undefined;
-        if (reconnect) this.#metrics().reconnects.add(1);
+        if (reconnect) this.#metrics()?.reconnects.add(1);
         for (const span of this.#subscriptions.values()) {
           span.addEvent(reconnect ? 'reconnected' : 'connected', reconnect ? { 'sdk.realtime.downtime_ms': event.downtimeMs!, 'sdk.realtime.attempt': event.attempt ?? 1 } : {});
         }
@@ -469,8 +476,8 @@ class ClientTelemetry implements Telemetry {
                 pages++;
                 items += count;
                 const m = self.#metrics();
-                m.pages.add(1, metric);
-                m.items.add(count, metric);
+                m?.pages.add(1, metric);
+                m?.items.add(count, metric);
               }
               span.setAttribute('sdk.page.item_count', count);
               if (result.done || finished()) totals(span);
