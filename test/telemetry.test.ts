@@ -141,7 +141,7 @@ describe('OpenTelemetry', () => {
     expect(attempts.map((a) => a.attributes['http.response.status_code'])).toEqual([503, 429, 200]);
     expect(attempts.map((a) => a.attributes['error.type'])).toEqual(['503', '429', undefined]);
     expect(attempts.map((a) => a.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
-    expect(attempts[1]!.attributes['http.response.header.retry-after']).toEqual(['0']);
+    expect(attempts.map((a) => a.attributes['sdk.retry_after_ms'])).toEqual([undefined, 0, undefined]);
     // Each attempt carried its own span as the parent in traceparent.
     expect(server.received.map((r) => r.headers.traceparent)).toEqual(attempts.map((a) => `00-${a.spanContext().traceId}-${a.spanContext().spanId}-01`));
     expect(call!.events.map((e) => e.name)).toEqual(['retry', 'retry']);
@@ -331,6 +331,21 @@ describe('OpenTelemetry', () => {
     const { resourceMetrics } = await ownReader.collect();
     expect(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name))).toContain('sdk.operation.duration');
     expect(await sum('sdk.operation.duration')).toBe(0);
+  });
+
+  it('a hostile server: secrets echoed in Retry-After and in the endpoint URL reach no span', async () => {
+    const server = await hostileServer((_req, res, n) => {
+      if (n === 0) return sendJson(res, `slow down ${KEY}`, 429, { 'retry-after': KEY, 'retry-after-ms': Buffer.from(KEY).toString('base64') });
+      sendJson(res, { data: { thing: { id: 'a' } } });
+    });
+    const url = new URL(server.url);
+    const endpoint = `http://user:${encodeURIComponent(PASSWORD)}@${url.host}/graphql?key=${KEY}`;
+    await createExecutor({ endpoint, auth: apiKeyAuth(KEY), retry: { baseDelayMs: 1 } }).execute(GetThing, { id: 'a' }, undefined);
+    const attempts = named('POST');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]!.attributes['url.full']).toBe(server.url);
+    expect(attempts[0]!.attributes['sdk.retry_after_ms']).toBeUndefined();
+    // afterEach scans every span and metric for the secrets in every encoding.
   });
 
   it('rejects a telemetry option that is not an object, naming the field', () => {

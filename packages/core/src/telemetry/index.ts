@@ -300,11 +300,9 @@ class ClientTelemetry implements Telemetry {
           span.setStatus({ code: SpanStatusCode.ERROR });
           metric['error.type'] = String(res.status);
         }
-        const after = res.headers.get('retry-after-ms') ?? res.headers.get('retry-after');
-        if (after !== null) {
-          span.setAttribute('http.response.header.retry-after', [after.slice(0, 64)]);
-          state.retryAfterMs = retryAfterMs(res.headers);
-        }
+        // The parsed delay only, never the raw header: a hostile server may put anything there.
+        state.retryAfterMs = retryAfterMs(res.headers);
+        if (state.retryAfterMs !== undefined) span.setAttribute('sdk.retry_after_ms', state.retryAfterMs);
         return res;
       } catch (err) {
         const type = errorTypeOf(err);
