@@ -363,3 +363,33 @@ describe('OpenTelemetry', () => {
     expect(call!.status).toEqual({ code: SpanStatusCode.ERROR });
   });
 });
+
+describe('without @opentelemetry/api (built package, in a child process)', () => {
+  // A service using the built @sdk/core: it makes one call and reports what it loaded and sent.
+  const script = `
+    import { createServer } from 'node:http';
+    import { createRequire } from 'node:module';
+    const core = await import(${JSON.stringify(new URL('../packages/core/dist/index.js', import.meta.url).href)});
+    let traceparent;
+    const server = createServer((req, res) => { traceparent = req.headers.traceparent; res.setHeader('content-type', 'application/json'); res.end('{"data":{"thing":{"id":"1"}}}'); });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const ex = core.createExecutor({ endpoint: 'http://127.0.0.1:' + server.address().port + '/graphql', auth: core.noAuth() });
+    const { data } = await ex.execute({ name: 'G', kind: 'query', document: 'query G{thing{id}}', bodyPrefix: '{"query":"q","variables":', path: ['thing'] }, {}, undefined);
+    server.close();
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('@opentelemetry'));
+    console.log(JSON.stringify({ data, loaded, traceparent: traceparent ?? null }));
+  `;
+  const run = async (preload: string[]) => {
+    const { execFile } = await import('node:child_process');
+    return new Promise<{ data: unknown; loaded: boolean; traceparent: string | null }>((resolve, reject) =>
+      execFile(process.execPath, [...preload, '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url).pathname }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)))),
+    );
+  };
+
+  it('works without it and never loads it; with it installed (no provider) it is loaded and sends nothing extra', async () => {
+    const absent = await run(['--require', new URL('./fixtures/no-opentelemetry.cjs', import.meta.url).pathname]);
+    expect(absent).toEqual({ data: { id: '1' }, loaded: false, traceparent: null });
+    const installed = await run([]);
+    expect(installed).toEqual({ data: { id: '1' }, loaded: true, traceparent: null });
+  });
+});
