@@ -448,7 +448,6 @@ class ClientTelemetry implements Telemetry {
   }
 
   pages<I extends AsyncIterable<unknown>>(op: OperationDescriptor, spec: PaginationSpec, iterator: I): I {
-    const self = this;
     const open = iterator[Symbol.asyncIterator].bind(iterator);
     // PageIterator.done: the API said the page last handed over is the final one.
     const finished = () => (iterator as { done?: unknown }).done === true;
@@ -458,22 +457,22 @@ class ClientTelemetry implements Telemetry {
         const inner = open();
         let pages = 0;
         let items = 0;
-        const metric = self.#describe(op).metric;
+        const metric = this.#describe(op).metric;
         const totals = (span: Api.Span) => span.setAttributes({ 'sdk.iteration.page_count': pages, 'sdk.iteration.item_count': items });
-        return {
-          async next() {
+        const walk: AsyncIterator<unknown> & AsyncIterable<unknown> = {
+          next: async () => {
             // The walk handed over its final page: this call only ends it, nothing is fetched.
             if (finished()) return inner.next();
-            const { context, trace, SpanStatusCode } = self.#api;
+            const { context, trace, SpanStatusCode } = this.#api;
             const parent = context.active();
-            const span = self.#tracer.startSpan(`${op.name} page`, { attributes: { 'graphql.operation.name': op.name, 'sdk.page.number': pages + 1, 'sdk.page.style': spec.style } }, parent);
+            const span = this.#tracer.startSpan(`${op.name} page`, { attributes: { 'graphql.operation.name': op.name, 'sdk.page.number': pages + 1, 'sdk.page.style': spec.style } }, parent);
             try {
               const result = await context.with(trace.setSpan(parent, span), () => inner.next());
               const count = result.done ? 0 : pageItems(spec, result.value).length;
               if (!result.done) {
                 pages++;
                 items += count;
-                const m = self.#metrics();
+                const m = this.#metrics();
                 m?.pages.add(1, metric);
                 m?.items.add(count, metric);
               }
@@ -491,10 +490,9 @@ class ClientTelemetry implements Telemetry {
           },
           return: (value?: unknown) => (inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value: undefined })),
           throw: (err?: unknown) => (inner.throw ? inner.throw(err) : Promise.reject(err)),
-          [Symbol.asyncIterator]() {
-            return this;
-          },
+          [Symbol.asyncIterator]: () => walk,
         };
+        return walk;
       },
     });
     return iterator;
