@@ -121,7 +121,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   async function connect() {
     abandon(4000);
     state = 'connecting';
-    emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: failures + 1 });
+    emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, failures) });
     const gen = ++generation;
     let headers: Record<string, string>;
     let WebSocketImpl;
@@ -228,7 +228,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         const again = lostAt === undefined ? [] : [...entries.values()].filter((e) => e.confirmed);
         resubscribing = again.length ? new Set(again.map((e) => e.id)) : undefined;
         reconnected = again.length ? { attempts: failures, downtimeMs: Date.now() - lostAt!, operations: again.map((e) => e.op.name) } : undefined;
-        emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: failures + 1, downtimeMs: lostAt === undefined ? undefined : Date.now() - lostAt });
+        emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: Math.max(1, failures), downtimeMs: lostAt === undefined ? undefined : Date.now() - lostAt });
         lostAt = undefined;
         // Not `failures = 0` here: only a connection that stays up resets the backoff and the retry budget.
         const gen = generation;

@@ -87,7 +87,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
           await sleep(delayMs, signal).catch(() => {});
         },
         on: {
-          connecting: () => emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: attempts + 1 }),
+          connecting: () => emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, attempts) }),
           opened: (s) => void (socket = s as typeof socket),
           connected: (_s, _payload, wasRetry) => {
             connected = true;

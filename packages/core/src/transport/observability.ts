@@ -20,7 +20,8 @@ export type SdkEvent =
   | { type: 'warning'; operationName: string; message: string }
   /**
    * Subscription lifecycle: the shared socket starts to `connect` and is `connected` (acknowledged; after a
-   * loss with `downtimeMs`); a subscription is `subscribe`d, `ready` (acknowledged) and `end`s (`error` when it failed).
+   * loss with `downtimeMs`; `attempt` counts tries as ReconnectInfo does); a subscription is `subscribe`d,
+   * `ready` (acknowledged) and `end`s (`error` when it failed).
    */
   | { type: 'realtime'; action: 'connect' | 'connected' | 'subscribe' | 'ready' | 'end'; operationName: string; id?: string | undefined; attempt?: number | undefined; downtimeMs?: number | undefined; error?: SdkError | undefined }
   | TokenEvent;
