@@ -297,6 +297,20 @@ describe('OpenTelemetry', () => {
     expect(await sum('sdk.subscription.reconnects')).toBe(1);
   });
 
+  it('a refused subscription: its span ends with error.type AuthError and the open-subscriptions gauge returns to 0', async () => {
+    const fake = await startRealtimeFake({ authorize: () => false });
+    const wherever = createWhereverClient({ apiKey: KEY, endpoint: 'http://127.0.0.1:9/graphql', realtime: { url: fake.url } });
+    try {
+      await expect(wherever.updatedSim().next()).rejects.toThrow(/unauthorized|refused/i);
+    } finally {
+      await fake.close();
+    }
+    const [sub] = named('subscription UpdatedSim');
+    expect(sub!.attributes['error.type']).toBe('AuthError');
+    expect(sub!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(await sum('sdk.subscriptions.open')).toBe(0);
+  });
+
   it('records the document and variables only on opt-in, scrubbed of secrets and sensitive keys', async () => {
     const server = await hostileServer((_req, res) => sendJson(res, { data: { thing: { id: 'a' } } }));
     const variables = { id: 'a', password: PASSWORD, note: `key is ${KEY}` };

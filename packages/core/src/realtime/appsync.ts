@@ -100,7 +100,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     if (entries.get(entry.id) !== entry) return;
     entries.delete(entry.id);
     entry.detach();
-    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error });
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     if (entry.started) send({ type: 'stop', id: entry.id });
     if (error) {
       if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, failures), durationMs: 0, error });

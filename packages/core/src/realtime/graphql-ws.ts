@@ -156,7 +156,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
   function finish(entry: Entry, error?: SdkError, discard = false, alive = true) {
     if (!entries.delete(entry)) return;
     entry.detach();
-    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error });
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     const unsubscribe = entry.unsubscribe;
     entry.unsubscribe = undefined;
     if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one

@@ -425,8 +425,7 @@ class ClientTelemetry implements Telemetry {
         this.#subscriptions.delete(event.id!);
         this.#metrics()?.subscriptions.add(-1, { 'graphql.operation.name': event.operationName });
         if (event.error) {
-          const type = errorTypeOf(event.error);
-          span.setAttribute('error.type', type);
+          span.setAttribute('error.type', event.error);
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.addEvent('end');

@@ -21,9 +21,9 @@ export type SdkEvent =
   /**
    * Subscription lifecycle: the shared socket starts to `connect` and is `connected` (acknowledged; after a
    * loss with `downtimeMs`; `attempt` counts tries as ReconnectInfo does); a subscription is `subscribe`d,
-   * `ready` (acknowledged) and `end`s (`error` when it failed).
+   * `ready` (acknowledged) and `end`s (`error`: the error's name, when it failed; the error itself comes as an `error` event).
    */
-  | { type: 'realtime'; action: 'connect' | 'connected' | 'subscribe' | 'ready' | 'end'; operationName: string; id?: string | undefined; attempt?: number | undefined; downtimeMs?: number | undefined; error?: SdkError | undefined }
+  | { type: 'realtime'; action: 'connect' | 'connected' | 'subscribe' | 'ready' | 'end'; operationName: string; id?: string | undefined; attempt?: number | undefined; downtimeMs?: number | undefined; error?: string | undefined }
   | TokenEvent;
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
@@ -66,7 +66,7 @@ function describe(event: SdkEvent): string {
     case 'warning':
       return `${event.operationName}: ${event.message}`;
     case 'realtime':
-      return `${event.operationName}: ${event.action}${event.downtimeMs !== undefined ? ` after ${event.downtimeMs} ms down` : ''}${event.error ? ` (${event.error.name})` : ''}`;
+      return `${event.operationName}: ${event.action}${event.downtimeMs !== undefined ? ` after ${event.downtimeMs} ms down` : ''}${event.error ? ` (${event.error})` : ''}`;
     case 'token':
       return `token ${event.action} ${event.ok ? 'succeeded' : 'failed'} in ${event.durationMs} ms${event.fallback ? ' (after refresh failed)' : ''}${event.persistFailed ? ' (not persisted: onTokens threw)' : ''}`;
   }
