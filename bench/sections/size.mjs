@@ -4,8 +4,9 @@ import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fmt, table } from '../lib.mjs';
 
-/** Budgets in KB, gzip. Raise one only with a reason in bench/RESULTS.md (2026-11-29: +3.4 KB for OpenTelemetry, core/src/telemetry; main's transport, auth and codegen work of the same wave had grown every entry past its budget before it). */
-export const BUDGETS = { '@sdk/wherever': 25.5, '@sdk/totogi': 29, '@sdk/myphone': 22.5 };
+/** Budgets in KB, gzip. Raise one only with a reason in bench/RESULTS.md. */
+// Issue 14 (client.request, ~2.8 KB) and issue 17 (OpenTelemetry, ~3.4 KB) plus the wave's transport, auth and codegen growth.
+export const BUDGETS = { '@sdk/wherever': 28.5, '@sdk/totogi': 32, '@sdk/myphone': 25.5 };
 const consumers = {
   '@sdk/wherever': "import { createWhereverClient } from '@sdk/wherever'; const c = createWhereverClient({ apiKey: 'k' }); for await (const s of c.listSims.all()) console.log(s.iccid);",
   '@sdk/totogi': "import { createTotogiClient } from '@sdk/totogi'; console.log(createTotogiClient);",
