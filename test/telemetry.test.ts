@@ -145,12 +145,13 @@ describe('OpenTelemetry', () => {
     // Each attempt carried its own span as the parent in traceparent.
     expect(server.received.map((r) => r.headers.traceparent)).toEqual(attempts.map((a) => `00-${a.spanContext().traceId}-${a.spanContext().spanId}-01`));
     expect(call!.events.map((e) => e.name)).toEqual(['retry', 'retry']);
-    expect(call!.events[0]!.attributes).toMatchObject({ 'sdk.retry.attempt': 1, 'sdk.retry.reason': 'HttpError', 'http.response.status_code': 503 });
+    expect(call!.events[0]!.attributes).toMatchObject({ 'sdk.retry.attempt': 1, 'sdk.retry.reason': 'HTTP 503', 'http.response.status_code': 503 });
     expect(call!.events[0]!.attributes!['sdk.retry.delay_ms']).toBeGreaterThanOrEqual(0);
     expect(call!.events[0]!.attributes!['sdk.retry.retry_after_ms']).toBeUndefined();
-    expect(call!.events[1]!.attributes).toMatchObject({ 'sdk.retry.attempt': 2, 'sdk.retry.reason': 'HttpError', 'http.response.status_code': 429, 'sdk.retry.delay_ms': 0, 'sdk.retry.retry_after_ms': 0 });
+    expect(call!.events[1]!.attributes).toMatchObject({ 'sdk.retry.attempt': 2, 'sdk.retry.reason': 'HTTP 429', 'http.response.status_code': 429, 'sdk.retry.delay_ms': 0, 'sdk.retry.retry_after_ms': 0 });
     expect(await sum('sdk.operation.attempts')).toBe(3);
-    expect(await sum('sdk.operation.retries', { 'graphql.operation.name': 'GetThing', 'sdk.retry.reason': 'HttpError' })).toBe(2);
+    expect(await sum('sdk.operation.retries', { 'graphql.operation.name': 'GetThing', 'sdk.retry.reason': 'HTTP 503' })).toBe(1);
+    expect(await sum('sdk.operation.retries', { 'graphql.operation.name': 'GetThing' })).toBe(2);
     expect(await sum('http.client.request.duration', { 'error.type': '503' })).toBe(1);
     expect(await sum('sdk.operation.duration')).toBe(1);
   });
