@@ -69,7 +69,9 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   const spec = op.pagination;
   if (spec) {
     const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
-    const pages = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
+    const pages = executor.telemetry
+      ? (variables?: Record<string, unknown>, options?: IterateOptions) => executor.telemetry!.pages(op, spec, paginate(spec, fetchPage, variables, options, op.name))
+      : (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
     extras.pages = pages;
     extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
   }

@@ -100,6 +100,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     if (entries.get(entry.id) !== entry) return;
     entries.delete(entry.id);
     entry.detach();
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     if (entry.started) send({ type: 'stop', id: entry.id });
     if (error) {
       if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, failures), durationMs: 0, error });
@@ -120,6 +121,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   async function connect() {
     abandon(4000);
     state = 'connecting';
+    emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, failures) });
     const gen = ++generation;
     let headers: Record<string, string>;
     let WebSocketImpl;
@@ -226,6 +228,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         const again = lostAt === undefined ? [] : [...entries.values()].filter((e) => e.confirmed);
         resubscribing = again.length ? new Set(again.map((e) => e.id)) : undefined;
         reconnected = again.length ? { attempts: failures, downtimeMs: Date.now() - lostAt!, operations: again.map((e) => e.op.name) } : undefined;
+        emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: Math.max(1, failures), downtimeMs: lostAt === undefined ? undefined : Date.now() - lostAt });
         lostAt = undefined;
         // Not `failures = 0` here: only a connection that stays up resets the backoff and the retry budget.
         const gen = generation;
@@ -242,6 +245,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         if (!entry) return;
         entry.confirmed = true;
         entry.channel.markReady();
+        emit({ type: 'realtime', action: 'ready', operationName: entry.op.name, id: entry.id });
         if (resubscribing?.delete(entry.id)) {
           hook('onResubscribe', entry.onResubscribe);
           if (resubscribing.size === 0) done();
@@ -330,6 +334,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     signal?.addEventListener('abort', onAbort, { once: true });
     channel.onCancel = () => finish(entry);
     entries.set(entry.id, entry);
+    emit({ type: 'realtime', action: 'subscribe', operationName: op.name, id: entry.id });
     if (state === 'open') void start(entry);
     else if (state === 'idle') void connect();
     return channel;

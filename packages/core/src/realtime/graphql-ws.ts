@@ -15,6 +15,7 @@ import { authHeaders, authorizationObject, backoffOptions, errorFromEntries, imp
 import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketConstructor, WebSocketLike } from './types.js';
 
 interface Entry {
+  id: string;
   op: OperationDescriptor;
   channel: SubscriptionChannel<unknown>;
   onResubscribe: (() => void) | undefined;
@@ -86,10 +87,12 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
           await sleep(delayMs, signal).catch(() => {});
         },
         on: {
+          connecting: () => emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, attempts) }),
           opened: (s) => void (socket = s as typeof socket),
           connected: (_s, _payload, wasRetry) => {
             connected = true;
-            for (const entry of entries) if (entry.unsubscribe) setTimeout(() => entry.channel.markReady(), 0);
+            emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: Math.max(1, attempts), downtimeMs: wasRetry && lostAt !== undefined ? Date.now() - lostAt : undefined });
+            for (const entry of entries) if (entry.unsubscribe) setTimeout(() => ready(entry), 0);
             if (!wasRetry || lostAt === undefined) return;
             const info = { attempts: Math.max(1, attempts), downtimeMs: Date.now() - lostAt, operations: [...entries].map((e) => e.op.name) };
             lostAt = undefined;
@@ -145,9 +148,15 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     return new ConnectionError(`${op.name}: realtime connection failed: ${redact(why, config.auth.secrets())}`, { operationName: op.name, cause: err });
   }
 
+  function ready(entry: Entry) {
+    entry.channel.markReady();
+    if (entries.has(entry)) emit({ type: 'realtime', action: 'ready', operationName: entry.op.name, id: entry.id });
+  }
+
   function finish(entry: Entry, error?: SdkError, discard = false, alive = true) {
     if (!entries.delete(entry)) return;
     entry.detach();
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     const unsubscribe = entry.unsubscribe;
     entry.unsubscribe = undefined;
     if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one
@@ -166,10 +175,11 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
       return channel;
     }
     const onAbort = () => finish(entry, aborted(), true);
-    const entry: Entry = { op, channel, onResubscribe: options.onResubscribe, unsubscribe: undefined, detach: () => signal?.removeEventListener('abort', onAbort) };
+    const entry: Entry = { id: crypto.randomUUID(), op, channel, onResubscribe: options.onResubscribe, unsubscribe: undefined, detach: () => signal?.removeEventListener('abort', onAbort) };
     signal?.addEventListener('abort', onAbort, { once: true });
     channel.onCancel = () => finish(entry);
     entries.add(entry);
+    emit({ type: 'realtime', action: 'subscribe', operationName: op.name, id: entry.id });
     const sink: Sink<ExecutionResult<Record<string, unknown>, unknown>> = {
       next: (result) => {
         // A `next` with errors leaves the subscription live on the server: unsubscribing sends `complete`
@@ -186,7 +196,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         if (!entries.has(entry)) return;
         entry.unsubscribe = c.subscribe({ query: op.document, variables: variables ?? {} }, sink);
         // The protocol has no per-subscription ack: ready once connected and the subscribe went out.
-        if (connected) setTimeout(() => channel.markReady(), 0);
+        if (connected) setTimeout(() => ready(entry), 0);
       },
       (err: unknown) => finish(entry, err instanceof SdkError ? err : new ConnectionError('the graphql-ws protocol needs the `graphql-ws` package: install it', { cause: err }), false, false),
     );

@@ -22,6 +22,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type Fetc
 import { validateBytes, validateEndpoint, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
+import { createTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -63,6 +64,11 @@ export interface ExecutorOptions {
   retryableResults?: Readonly<Record<string, 'throttle' | 'transient'>> | undefined;
   /** For tests: the randomness behind jitter. */
   random?: (() => number) | undefined;
+  /**
+   * OpenTelemetry spans and metrics, on by default when `@opentelemetry/api` is installed: `false` turns
+   * them off; an object passes your own tracer/meter or switches parts (see TelemetryOptions).
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
 
 export interface CallOptions {
@@ -152,18 +158,24 @@ export interface Executor {
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** Set when OpenTelemetry is on (the client builder wraps page iterators with it). */
+  readonly telemetry?: Telemetry | undefined;
   /** The client's scrubber (every secret held so far), for other sinks such as subscriptions and telemetry. */
   readonly scrubber: Scrubber;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { endpoint, auth } = options;
+  const { endpoint } = options;
   // Every option is checked here, at construction: before a login sends a password, before any request.
   validateEndpoint(endpoint);
   const clientTimeout = validateMs(options.timeoutMs, 'timeoutMs') ?? 30_000;
   const clientDeadline = validateMs(options.deadlineMs, 'deadlineMs');
   const clientMaxBytes = validateBytes(options.maxResponseBytes, 'maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  // OpenTelemetry wraps the call, the transport and the auth strategy and listens to the events (telemetry/).
+  const telemetry = createTelemetry(options.telemetry, { endpoint, scrub: (text) => scrub(text) });
+  const auth = telemetry ? telemetry.auth(options.auth) : options.auth;
+  const baseTransport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  const transport = telemetry ? telemetry.transport(baseTransport) : baseTransport;
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
@@ -180,7 +192,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const scrubber = createScrubber(() => auth.secrets());
   const url = new URL(endpoint);
   const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', telemetry ? telemetry.listen(options.onEvent) : options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
   auth.connect?.((event) => {
     scrubber.observe();
     emit?.(event);
@@ -463,7 +475,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, emit, endpoint, auth, scrubber };
+  return { execute: telemetry ? telemetry.execute(execute) : execute, emit, endpoint, auth, scrubber, telemetry };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
