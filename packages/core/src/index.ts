@@ -8,8 +8,8 @@ export { fetchTransport, type FetchLike, type HeadersLike, type Transport, type 
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
 export { redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
-export { bodyPrefixOf, type DataOf, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
-export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
+export { bodyPrefixOf, type DataOf, type OperationDescriptor, type OperationKind, type PaginationSpec, type SplitSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher, type PartitionState } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember } from './results/index.js';
 export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
 // realtime

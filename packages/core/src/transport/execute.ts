@@ -57,6 +57,8 @@ export interface CallOptions {
   headers?: Record<string, string> | undefined;
   /** Retry policy for this call, or a number of retries (0 disables). */
   retry?: number | Partial<RetryOptions> | undefined;
+  /** Called before each retry wait; `throttled` when the server answered with a rate limit (paginate/ slows a whole walk). */
+  onRetry?: ((delayMs: number, throttled: boolean) => void) | undefined;
 }
 
 export interface ResponseMeta {
@@ -322,6 +324,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         throw failure.error;
       }
       emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error.name, status: failure.status });
+      call?.onRetry?.(delay, failure.retry === 'safe' && res !== undefined);
       await sleep(delay, userSignal).catch(() => {
         throw abortErrorFrom(userSignal!, op.name);
       });
