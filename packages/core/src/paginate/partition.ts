@@ -148,15 +148,18 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     const total = split.count ? (page as Vars)[split.count] : undefined;
     return { first: typeof first === 'string' ? first : undefined, total: typeof total === 'number' && Number.isFinite(total) && total >= 0 ? total : undefined };
   };
+  /** The smallest key and the total under a prefix (one probe); the largest is asked for only to split. */
   const range = async (key: string, exact?: true): Promise<Plan | undefined> => {
-    const [lo, hi] = await Promise.all([probe(key, exact, 'asc'), probe(key, exact, 'desc')]);
-    if (lo.first === undefined || hi.first === undefined) return lo.total ? { key, exact, total: lo.total } : undefined;
-    return { key, exact, total: lo.total, min: lo.first, max: hi.first };
+    const lo = await probe(key, exact, 'asc');
+    if (lo.first === undefined) return lo.total ? { key, exact, total: lo.total } : undefined;
+    return { key, exact, total: lo.total, min: lo.first };
   };
   const alphabet = split.alphabet;
   /** Children of a part, or undefined when it cannot be split safely. */
   const splitPart = async (p: Plan): Promise<Plan[] | undefined> => {
-    if (p.exact || p.min === undefined || p.max === undefined || !p.min.startsWith(p.key) || !p.max.startsWith(p.key) || p.min >= p.max) return undefined;
+    if (p.exact || p.min === undefined) return undefined;
+    p.max ??= (await probe(p.key, p.exact, 'desc')).first;
+    if (p.max === undefined || !p.min.startsWith(p.key) || !p.max.startsWith(p.key) || p.min >= p.max) return undefined;
     const q = commonPrefix(p.min, p.max);
     const lo = p.min.length > q.length ? p.min[q.length]! : alphabet[0]!;
     const hi = p.max[q.length]!;
@@ -173,7 +176,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     const root = await range(rootKey);
     if (!root) return [];
     const shares = workers * (opts.segment?.count ?? 1);
-    const target = direction ? bufferPages * limit : Math.max(2 * limit, Math.ceil((root.total ?? 0) / (4 * shares)));
+    const target = direction ? bufferPages * limit : Math.max(2 * limit, Math.ceil((root.total ?? 0) / (2 * shares)));
     const final: Plan[] = [];
     let pending = [root];
     for (let round = 0; pending.length && round < 64; round++) {
