@@ -3,8 +3,8 @@ import { fork } from 'node:child_process';
 
 export const QUICK = process.argv.includes('--quick');
 
-export async function startServer(env = {}) {
-  const child = fork(new URL('./server.mjs', import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(env = {}, script = './server.mjs') {
+  const child = fork(new URL(script, import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
