@@ -73,11 +73,15 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
     expect(new Set(seen).size).toBe(3000);
   });
 
-  it('a walk that failed resumes from its position: pages() then the rest see every ICCID exactly once', async () => {
+  it.each([
+    ['while planning', 3, undefined],
+    ['while walking', 25, undefined],
+    ['ordered, while walking', 45, { iccid: 'asc' as const }],
+  ])('a walk that failed %s resumes from its position: pages() then the rest see every ICCID exactly once', async (_label, failAt, order) => {
     let failed = false;
     const server = await simsServer(fleet.slice(0, 5000), {
       fault: (req, n, res) => {
-        if (n === 25 && !failed) {
+        if (n === failAt && !failed) {
           failed = true;
           sendJson(res, { errors: [{ message: 'down' }] }, 500);
           return true;
@@ -86,13 +90,13 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
       },
     });
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, retry: 0 });
-    const pages = wherever.listSims.pages({ limit: 100 }, { parts: 4 });
+    const pages = wherever.listSims.pages({ limit: 100, ...(order ? { order } : {}) }, { parts: 4 });
     const seen: string[] = [];
     await expect(async () => {
       for await (const page of pages) for (const s of page!.items!) seen.push(s!.iccid);
     }).rejects.toThrow(/500/);
     expect(pages.done).toBe(false);
-    for await (const page of wherever.listSims.pages({ limit: 100, ...pages.position }, { parts: 4 })) for (const s of page!.items!) seen.push(s!.iccid);
+    for await (const page of wherever.listSims.pages({ limit: 100, ...(order ? { order } : {}), ...pages.position }, { parts: 4 })) for (const s of page!.items!) seen.push(s!.iccid);
     expect(seen).toHaveLength(5000);
     expect(new Set(seen).size).toBe(5000);
   });

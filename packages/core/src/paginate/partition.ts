@@ -171,10 +171,14 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     if (p.total !== undefined && children.reduce((sum, c) => sum + (c?.total ?? 0), 0) !== p.total) return undefined;
     return children.filter((c): c is Plan => c !== undefined && (c.total ?? 1) > 0);
   };
-  const plan = async (): Promise<Plan[]> => {
+  /** Parts still being planned: a failed walk resumes them whole, so nothing is lost. */
+  const frontier = new Set<Plan>();
+  /** Plans the parts; `onFinal` hears of each part as soon as it is final (unordered walks start on it at once). */
+  const plan = async (onFinal?: (p: Plan) => void): Promise<Plan[]> => {
     const rootKey = typeof callerFilter?.beginsWith === 'string' ? callerFilter.beginsWith : '';
     const root = await range(rootKey);
     if (!root) return [];
+    frontier.add(root);
     const shares = workers * (opts.segment?.count ?? 1);
     const target = direction ? bufferPages * limit : Math.max(2 * limit, Math.ceil((root.total ?? 0) / (2 * shares)));
     const final: Plan[] = [];
@@ -186,13 +190,21 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
           // Without totals, split while there are fewer parts than workers (deterministic either way).
           const big = p.total !== undefined ? p.total > target : final.length + pending.length < 4 * shares;
           const children = big ? await splitPart(p) : undefined;
-          if (children) next.push(...children);
-          else final.push(p);
+          frontier.delete(p);
+          if (children) {
+            next.push(...children);
+            for (const c of children) frontier.add(c);
+          } else {
+            final.push(p);
+            onFinal?.(p);
+          }
         }),
       );
       pending = next;
     }
     final.push(...pending);
+    for (const p of pending) onFinal?.(p);
+    frontier.clear();
     return final.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   };
 
@@ -210,10 +222,13 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   });
   const state = (override?: { run: PartRun; token: string | null; done: boolean }): Vars => ({
     [RESUME_KEY]: {
-      parts: runs.map((r) => {
-        const [token, done] = override?.run === r ? [override.token, override.done] : [r.consumedToken, r.consumedDone];
-        return { key: r.key, ...(r.exact ? { exact: true as const } : {}), token, done };
-      }),
+      parts: [
+        ...runs.map((r) => {
+          const [token, done] = override?.run === r ? [override.token, override.done] : [r.consumedToken, r.consumedDone];
+          return { key: r.key, ...(r.exact ? { exact: true as const } : {}), token, done };
+        }),
+        ...[...frontier].map((p) => ({ key: p.key, ...(p.exact ? { exact: true as const } : {}), token: null, done: false })),
+      ],
     } satisfies PartitionState,
   });
 
@@ -253,19 +268,37 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   }
   try {
     checkAborted(options, operationName);
+    // Unordered walks start on each part as soon as planning settles it; the others plan first.
+    let planning = false;
     if (opts.resume) {
       if (typeof opts.resume !== 'object' || !Array.isArray(opts.resume.parts)) throw new PaginationError(`${operationName}: ${RESUME_KEY} is not a partitioned walk's position`, { operationName });
       for (const p of opts.resume.parts) runs.push(runOf(p));
+    } else if (!direction && !opts.segment) {
+      planning = true;
+      plan((p) => {
+        runs.push(runOf(p));
+        wake.wake();
+      }).then(
+        () => {
+          planning = false;
+          wake.wake();
+        },
+        (error: unknown) => {
+          failure ??= { error };
+          walk.abort();
+          wake.wake();
+        },
+      );
     } else {
       let planned = await plan();
       if (opts.segment) planned = segmentOf(planned, opts.segment);
       for (const p of planned) runs.push(runOf(p));
     }
     if (direction === 'desc') runs.reverse();
-    if (!direction) runs.sort((a, b) => b.total - a.total); // largest first balances the workers
-    advance(self, state());
-    self.before = self.position;
-    if (runs.every((r) => r.consumedDone)) {
+    if (!direction && !planning) runs.sort((a, b) => b.total - a.total); // largest first balances the workers
+    // Until a page is handed over, resuming means starting over (planning may not have found the root yet).
+    self.position = self.before = opts.resume ? state() : {};
+    if (!planning && runs.every((r) => r.consumedDone)) {
       self.done = true;
       return;
     }
@@ -274,6 +307,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       for (;;) {
         if (failure) return;
         if (direction) while (!failure && nextPart < runs.length && nextPart >= head + 2 * workers) await wake.wait();
+        while (!failure && planning && nextPart >= runs.length) await wake.wait();
         const index = nextPart++;
         if (index >= runs.length || failure) return;
         const run = runs[index]!;
@@ -300,7 +334,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
         if (runs[head]!.buffer.length) run = runs[head];
       } else {
         run = arrivals.shift();
-        if (!run && runs.every((r) => r.fetched)) break;
+        if (!run && !planning && runs.every((r) => r.fetched)) break;
       }
       if (!run) {
         await wake.wait();
@@ -315,7 +349,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       run.consumedDone = !step.next && !step.after;
       self.before = state({ run, token: beforeToken, done: beforeDone });
       self.position = state();
-      if (!direction && !arrivals.length && runs.every((r) => r.fetched && r.consumedDone)) self.done = true;
+      if (!direction && !planning && !arrivals.length && runs.every((r) => r.fetched && r.consumedDone)) self.done = true;
       if (direction && runs.every((r) => r.consumedDone)) self.done = true;
       yield step.page;
       if (step.after) throw step.after;
