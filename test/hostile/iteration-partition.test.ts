@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '@sdk/core';
+import { PaginationError, ValidationError } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
 import { createTotogiClient } from '@sdk/totogi';
 import { closeAll, hostileServer, sendJson } from './lib.js';
@@ -71,6 +71,50 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
     const seen = (await wherever.listSims.all({ limit: 100 }, { parts: 8 }).toArray()).map((s) => s.iccid);
     expect(seen).toHaveLength(3000);
     expect(new Set(seen).size).toBe(3000);
+  });
+
+  it('a server that filters the probes but not the pages cannot make parts overlap: PaginationError, no duplicate handed out', async () => {
+    const server = await simsServer(fleet.slice(0, 3000), {
+      fault: (req, _n, res) => {
+        const v = (req.json?.variables ?? {}) as { limit?: number; nextToken?: string };
+        if (v.limit === 1 || v.nextToken) return false;
+        // First page of every part: the first 100 SIMs of the whole fleet, whatever the prefix.
+        sendJson(res, { data: { listSims: { items: fleet.slice(0, 100).map((iccid) => ({ iccid })), nextToken: null, totalSims: 100 } } });
+        return true;
+      },
+    });
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const sim of wherever.listSims.all({ limit: 100 }, { parts: 4 })) seen.push(sim.iccid);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PaginationError);
+    expect(String((err as Error).message)).toMatch(/does not filter as documented/);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it.each([
+    ['parts NaN', { parts: NaN }],
+    ['parts 0', { parts: 0 }],
+    ["parts '8'", { parts: '8' }],
+    ['parts 1e9', { parts: 1e9 }],
+    ["segment index '0'", { segment: { index: '0', count: 4 } }],
+    ['segment count 0', { segment: { index: 0, count: 0 } }],
+    ['segment null', { segment: null }],
+  ])('a careless caller (%s) gets a ValidationError before any request', async (_label, options) => {
+    const server = await simsServer(fleet.slice(0, 10));
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
+    expect(() => wherever.listSims.all({ limit: 10 }, options as never)).toThrow(ValidationError);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('a resume position that is not one is a ValidationError before any request', async () => {
+    const server = await simsServer(fleet.slice(0, 10));
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
+    for (const bad of ['x', null, { parts: [{ key: 5, token: null, done: false }] }, { parts: [{ key: '89', token: {}, done: false }] }]) {
+      await expect(wherever.listSims.all({ limit: 10, ...({ $partitions: bad } as object) }).toArray()).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(server.received).toHaveLength(0);
   });
 
   it.each([

@@ -107,6 +107,8 @@ export class ItemIterator<TItem> implements AsyncIterable<TItem> {
 export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, variables: Vars | undefined, options: IterateOptions = {}, operationName = 'operation'): PageIterator<TPage> {
   const { concurrency: rawConcurrency, readAhead: rawReadAhead, parts: rawParts, segment, ...call } = options;
   const vars: Vars = { ...(variables ?? {}) };
+  // A position handed back: present (even if mangled) means resume, so a bad one is refused, never ignored.
+  const resuming = RESUME_KEY in vars;
   const resume = vars[RESUME_KEY] as PartitionState | undefined;
   delete vars[RESUME_KEY];
   const concurrency = countOption(rawConcurrency, 'concurrency', 1, operationName, 4);
@@ -115,8 +117,8 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
   const seg = segmentOption(segment, operationName);
   const run = (gen: (self: Cursor) => AsyncGenerator<unknown>, start: Vars) => new PageIterator<TPage>(start, gen as (self: PageIterator<TPage>) => AsyncGenerator<TPage>, call.signal);
   const splittable = spec.style === 'nextToken' && spec.split !== undefined;
-  if ((parts > 1 || seg || resume) && !splittable && spec.style !== 'offset') {
-    const what = seg ? 'segment' : resume ? RESUME_KEY : 'parts';
+  if ((parts > 1 || seg || resuming) && !splittable && spec.style !== 'offset') {
+    const what = seg ? 'segment' : resuming ? RESUME_KEY : 'parts';
     throw new ValidationError(
       spec.style === 'cursor'
         ? `${operationName}: a Relay cursor list cannot be split (${what}): each page's cursor comes from the page before, and the API offers no key to split by; walk it in one process`
@@ -127,8 +129,8 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
   if (parts > 1 && spec.style === 'offset') throw new ValidationError(`${operationName}: offset lists fetch pages in parallel with \`concurrency\`, not \`parts\``, { operationName, field: 'parts' });
   switch (spec.style) {
     case 'nextToken': {
-      if (spec.split && (parts > 1 || seg || resume)) {
-        return run((self) => partitionedPages(spec, fetchPage, vars, call, { parts, readAhead, segment: seg, resume }, self, operationName), resume ? { [RESUME_KEY]: resume } : {});
+      if (spec.split && (parts > 1 || seg || resuming)) {
+        return run((self) => partitionedPages(spec, fetchPage, vars, call, { parts, readAhead, segment: seg, resume, resuming }, self, operationName), resuming ? { [RESUME_KEY]: resume } : {});
       }
       const start = (vars[spec.tokenVar] as string | null | undefined) || null;
       const { first, fetchStep } = nextTokenSteps(spec, fetchPage, vars, call, operationName, start);

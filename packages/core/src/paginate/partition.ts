@@ -15,7 +15,7 @@
  * Rate limits: a throttled answer pauses every part of the walk for the server's delay, not just the
  * request that got it.
  */
-import { PaginationError } from '../errors/index.js';
+import { PaginationError, ValidationError } from '../errors/index.js';
 import type { CallOptions } from '../transport/execute.js';
 import type { PaginationSpec, SplitSpec } from '../transport/operation.js';
 import { sleep } from '../transport/retry.js';
@@ -86,6 +86,8 @@ export interface PartitionOptions {
   readAhead: number;
   segment: { index: number; count: number } | undefined;
   resume: PartitionState | undefined;
+  /** A position was handed back (checked even when it is not an object). */
+  resuming: boolean;
 }
 
 export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher, vars: Vars, options: CallOptions, opts: PartitionOptions, self: Cursor, operationName: string): AsyncGenerator<unknown> {
@@ -167,7 +169,9 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     for (const c of alphabet) if (c > lo && c < hi) chars.add(c);
     const keys: Plan[] = [...(p.min === q ? [{ key: q, exact: true as const }] : []), ...[...chars].sort().map((c) => ({ key: q + c }))];
     const children = await Promise.all(keys.map((k) => range(k.key, k.exact)));
-    // Keep the split only when the children account for every item of the parent.
+    // Keep the split only when the server filtered as asked and the children account for every item of the parent.
+    if (children.some((c) => c?.min !== undefined && (c.exact ? c.min !== c.key : !c.min.startsWith(c.key)))) return undefined;
+    if (split.count && (p.total === undefined || children.some((c) => c !== undefined && c.total === undefined))) return undefined;
     if (p.total !== undefined && children.reduce((sum, c) => sum + (c?.total ?? 0), 0) !== p.total) return undefined;
     return children.filter((c): c is Plan => c !== undefined && (c.total ?? 1) > 0);
   };
@@ -244,6 +248,13 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       while (!failure && (direction ? index !== head && run.buffer.length >= bufferPages : buffered >= workers + opts.readAhead)) await wake.wait();
       if (failure) return;
       const step = await fetchStep(vars, walk.signal);
+      // An item outside its part would come twice (its own part has it too): the server did not filter as asked.
+      for (const item of pageItems(spec, step.page)) {
+        const key = (item as Vars)[split.field];
+        if (typeof key !== 'string' || (run.exact ? key !== run.key : !key.startsWith(run.key))) {
+          throw new PaginationError(`${operationName}: the part ${split.field} ${run.exact ? '=' : 'beginsWith'} ${JSON.stringify(run.key)} returned ${split.field} ${JSON.stringify(key)}; the server does not filter as documented, so parts would overlap`, { operationName, cursor: state() });
+        }
+      }
       run.buffer.push(step);
       buffered++;
       if (!direction) arrivals.push(run);
@@ -256,7 +267,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   };
 
   // A caller's `eq`/`in` on the key names the items already: nothing to split (segment 0 walks them).
-  if (!opts.resume && callerFilter && (callerFilter.eq != null || callerFilter.in != null)) {
+  if (!opts.resuming && callerFilter && (callerFilter.eq != null || callerFilter.in != null)) {
     walk.release();
     if ((opts.segment?.index ?? 0) !== 0) {
       self.done = true;
@@ -270,8 +281,14 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     checkAborted(options, operationName);
     // Unordered walks start on each part as soon as planning settles it; the others plan first.
     let planning = false;
-    if (opts.resume) {
-      if (typeof opts.resume !== 'object' || !Array.isArray(opts.resume.parts)) throw new PaginationError(`${operationName}: ${RESUME_KEY} is not a partitioned walk's position`, { operationName });
+    if (opts.resuming) {
+      const valid = (p: unknown) => {
+        const q = p as PartitionState['parts'][number] | null;
+        return q !== null && typeof q === 'object' && typeof q.key === 'string' && (q.token === null || typeof q.token === 'string') && typeof q.done === 'boolean' && (q.exact === undefined || q.exact === true);
+      };
+      if (opts.resume === null || typeof opts.resume !== 'object' || !Array.isArray(opts.resume.parts) || !opts.resume.parts.every(valid)) {
+        throw new ValidationError(`${operationName}: ${RESUME_KEY} is not a partitioned walk's position`, { operationName, field: RESUME_KEY });
+      }
       for (const p of opts.resume.parts) runs.push(runOf(p));
     } else if (!direction && !opts.segment) {
       planning = true;
@@ -297,7 +314,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     if (direction === 'desc') runs.reverse();
     if (!direction && !planning) runs.sort((a, b) => b.total - a.total); // largest first balances the workers
     // Until a page is handed over, resuming means starting over (planning may not have found the root yet).
-    self.position = self.before = opts.resume ? state() : {};
+    self.position = self.before = opts.resuming ? state() : {};
     if (!planning && runs.every((r) => r.consumedDone)) {
       self.done = true;
       return;
