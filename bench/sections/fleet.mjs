@@ -29,8 +29,10 @@ export async function fleet() {
   const readAhead = {
     'nextToken, readAhead 0': () => work(wherever.listSims.pages({ limit: 100, filter: { iccid: { beginsWith: '894902000001200' } } }, { readAhead: 0 })),
     'nextToken, readAhead 1 (default)': () => work(wherever.listSims.pages({ limit: 100, filter: { iccid: { beginsWith: '894902000001200' } } })),
+    'nextToken, readAhead 2': () => work(wherever.listSims.pages({ limit: 100, filter: { iccid: { beginsWith: '894902000001200' } } }, { readAhead: 2 })),
     'cursor, readAhead 0': () => work(totogi.listUsers.pages({ providerId: '1001' }, { readAhead: 0 })),
     'cursor, readAhead 1 (default)': () => work(totogi.listUsers.pages({ providerId: '1001' })),
+    'cursor, readAhead 2': () => work(totogi.listUsers.pages({ providerId: '1001' }, { readAhead: 2 })),
   };
   const timed = (fns) => async (name) => {
     const t0 = performance.now();
@@ -42,9 +44,9 @@ export async function fleet() {
     const names = Object.keys(readAhead).filter((k) => k.startsWith(style));
     const r = await interleaved(names, names[0], rounds, timed(readAhead));
     for (const name of names) {
-      const pass = name === names[0] || r[name].ratio <= 0.55;
+      const pass = name === names[0] || r[name].ratio <= 0.55 || !name.includes('default');
       ok &&= pass;
-      rows.push({ walk: name, 'wall ms (median)': fmt(r[name].value, 0), 'ratio to readAhead 0': fmt(r[name].ratio), 'min–max': `${fmt(r[name].min)}–${fmt(r[name].max)}`, target: name === names[0] ? '' : '≤ 0.55', met: name === names[0] ? '' : pass });
+      rows.push({ walk: name, 'wall ms (median)': fmt(r[name].value, 0), 'ratio to readAhead 0': fmt(r[name].ratio), 'min–max': `${fmt(r[name].min)}–${fmt(r[name].max)}`, target: name.includes('default') ? '≤ 0.55' : '', met: name.includes('default') ? pass : '' });
     }
   }
   table(`5a. Read-ahead: a walk (nextToken: ${Math.min(pages * 100, 10_000)} SIMs of one ICCID range; cursor: ${pages} pages of 25) with 20 ms of the caller's work per page, 20 ms server latency, ${rounds} rounds`, rows);

@@ -21,7 +21,7 @@ import type { PaginationSpec, SplitSpec } from '../transport/operation.js';
 import { sleep } from '../transport/retry.js';
 import { chainPages, nextTokenSteps, type Step } from './chain.js';
 import { countOf, offsetLimit, offsetPages } from './offset.js';
-import { advance, callerError, checkAborted, noop, pageItems, walkController, type Cursor, type PageFetcher, type Vars } from './shared.js';
+import { callerError, checkAborted, noop, pageItems, walkController, type Cursor, type PageFetcher, type Vars } from './shared.js';
 
 /** The variable that carries a partitioned walk's resume state (`$` cannot start a GraphQL variable name). */
 export const RESUME_KEY = '$partitions';
@@ -239,19 +239,22 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   const arrivals: PartRun[] = []; // unordered: parts in the order their pages arrived
   let head = 0; // ordered: the part being handed over
   let buffered = 0;
-  const walkPart = async (run: PartRun, index: number) => {
+  const walkPart = async (run: PartRun) => {
     const { first, fetchStep } = nextTokenSteps(spec, fetchLimited, partVars(run.key, run.exact), callOptions, operationName, run.token);
     let vars: Vars | null = first;
     while (vars && !failure) {
-      // Bounded buffering: ordered walks hold at most `bufferPages` per part ahead of the caller; unordered
-      // walks at most `workers + readAhead` pages overall.
-      while (!failure && (direction ? index !== head && run.buffer.length >= bufferPages : buffered >= workers + opts.readAhead)) await wake.wait();
+      // Bounded buffering: ordered walks hold at most `bufferPages` per part, for at most 2 × `workers` parts;
+      // unordered walks at most `workers + readAhead` pages overall.
+      while (!failure && (direction ? run.buffer.length >= bufferPages : buffered >= workers + opts.readAhead)) await wake.wait();
       if (failure) return;
       const step = await fetchStep(vars, walk.signal);
       // An item outside its part would come twice (its own part has it too): the server did not filter as asked.
       for (const item of pageItems(spec, step.page)) {
         const key = (item as Vars)[split.field];
-        if (typeof key !== 'string' || (run.exact ? key !== run.key : !key.startsWith(run.key))) {
+        if (typeof key !== 'string') {
+          throw new PaginationError(`${operationName}: an item has no ${split.field}; a walk in parts needs it selected to keep the parts apart`, { operationName, cursor: state() });
+        }
+        if (run.exact ? key !== run.key : !key.startsWith(run.key)) {
           throw new PaginationError(`${operationName}: the part ${split.field} ${run.exact ? '=' : 'beginsWith'} ${JSON.stringify(run.key)} returned ${split.field} ${JSON.stringify(key)}; the server does not filter as documented, so parts would overlap`, { operationName, cursor: state() });
         }
       }
@@ -330,7 +333,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
         const run = runs[index]!;
         if (run.fetched) continue;
         run.started = true;
-        await walkPart(run, index);
+        await walkPart(run);
       }
     };
     const pool = Promise.all(Array.from({ length: workers }, worker)).catch((error: unknown) => {
