@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaginationError, ValidationError } from '@sdk/core';
+import { PaginationError, ValidationError, buildMethods, createExecutor, noAuth, type OperationDescriptor } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
 import { createTotogiClient } from '@sdk/totogi';
 import { closeAll, hostileServer, sendJson } from './lib.js';
@@ -109,5 +109,19 @@ describe('read-ahead (nextToken and cursor)', () => {
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
     expect(() => wherever.listSims.all({ limit: 10 }, { readAhead: readAhead as number })).toThrow(ValidationError);
     expect(server.received).toHaveLength(0);
+  });
+
+  it('a paginated mutation is never read ahead: the server receives only the pages the caller took', async () => {
+    const server = await hostileServer((_req, res, n) => sendJson(res, { data: { drain: { items: [{ id: n }], nextToken: `t${n}` } } }));
+    const document = 'mutation Drain($nextToken:String){drain(nextToken:$nextToken){items{id}nextToken}}';
+    const op: OperationDescriptor = { name: 'Drain', kind: 'mutation', document, path: ['drain'], variables: ['nextToken'], pagination: { style: 'nextToken', items: 'items', next: 'nextToken', tokenVar: 'nextToken' } };
+    const methods = buildMethods<{ drain: { pages: (v?: object, o?: object) => AsyncIterable<unknown> } }>(createExecutor({ endpoint: server.url, auth: noAuth() }), [op]);
+    let taken = 0;
+    for await (const _page of methods.drain.pages({}, { readAhead: 3 })) {
+      await delay(100);
+      if (++taken === 2) break;
+    }
+    await delay(50);
+    expect(server.receipts('Drain')).toBe(2);
   });
 });

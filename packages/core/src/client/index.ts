@@ -55,7 +55,8 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   const spec = op.pagination;
   if (spec) {
     const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
-    const pages = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
+    // Only a query is read ahead: a page the caller may never take must not be a mutation the server applied.
+    const pages = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, op.kind === 'query' ? options : { ...options, readAhead: 0 }, op.name);
     extras.pages = pages;
     extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
   }
