@@ -29,8 +29,9 @@ function prng(seed: number) {
   };
 }
 
-const SLOW_MS = 250;
-const TIMEOUT_MS = 100;
+// Wide enough that a loaded CI machine (or a login) does not time out on its own; slow faults exceed it.
+const SLOW_MS = 600;
+const TIMEOUT_MS = 250;
 
 /**
  * A fault plan: about 40% of requests fail, never more than 3 in a row (the client retries up to 5 times).
@@ -174,10 +175,10 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     const api = createWhereverMock({ sims });
     const server = await api.listen();
     closers.push(server.close);
-    const { respond, injected } = chaos(order ? 9 : 8, undefined, 8 * TIMEOUT_MS);
+    const { respond, injected } = chaos(order ? 9 : 8, undefined, 4 * TIMEOUT_MS);
     api.override('ListSims', (variables) => respond(variables));
     // Parts run at once, so a loaded machine answers slower: a wider timeout, and slow faults wider still.
-    const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, retry, timeoutMs: 4 * TIMEOUT_MS });
+    const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, retry, timeoutMs: 2 * TIMEOUT_MS });
     const seen: string[] = [];
     for await (const sim of wherever.listSims.all({ limit: 50, ...(order ? { order } : {}) }, { parts: 4 })) seen.push(sim.iccid);
     expect(report(`partitioned ${order ? 'ordered' : 'unordered'}`, seen, injected)).toEqual({ duplicates: 0, lost: 0 });
