@@ -29,6 +29,8 @@ const vendors: Vendor[] = [
       pageSize: 100,
       maxPageSize: 100,
       itemsField: { ListBatchJobDetails: 'simList' },
+      // ICCIDs are digit strings: `iccid: { beginsWith }` splits listSims into disjoint parts (partitioned walks, segments).
+      split: { ListSims: { style: 'prefix', filter: 'filter.iccid', field: 'iccid', order: 'order.iccid', count: 'totalSims', alphabet: '0123456789' } },
       bounds: {
         StartBatchJob: [
           { name: 'params.includeIccIds', maxItems: 1000 },

@@ -4,8 +4,8 @@ import http from 'node:http';
 
 export const QUICK = process.argv.includes('--quick');
 
-export async function startServer(env = {}) {
-  const child = fork(new URL('./server.mjs', import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(env = {}, script = './server.mjs') {
+  const child = fork(new URL(script, import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));

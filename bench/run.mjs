@@ -9,9 +9,10 @@ import { tokenRefresh } from './sections/token-refresh.mjs';
 import { size } from './sections/size.mjs';
 import { telemetry } from './sections/telemetry.mjs';
 import { validation } from './sections/validation.mjs';
+import { fleet } from './sections/fleet.mjs';
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const sections = { overhead, validation, coldStart, iteration, memory, tokenRefresh, size, telemetry };
+const sections = { overhead, validation, coldStart, iteration, fleet, memory, tokenRefresh, size, telemetry };
 
 console.log(`node ${process.version} on ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores${QUICK ? ' (quick smoke: too few rounds for meaningful timings)' : ''}`);
 let failed = false;

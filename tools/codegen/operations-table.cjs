@@ -12,6 +12,7 @@
  *   minPageSize      documented minimum page size (default 1)
  *   itemsField       { OperationName: 'simList' } where a page's items are not in `items`
  *   bounds           { OperationName: [{ name: 'params.includeIccIds', maxItems: 1000 }] }
+ *   split            { OperationName: SplitSpec } a key that splits a nextToken list (see core's SplitSpec)
  *   clientInterface  name of the emitted method-tree interface, e.g. 'WhereverMethods'
  *   scalarChecks     { Long: 'safeInteger', AWSDateTime: 'dateTime' }: how custom scalars are checked before
  *                    sending (kinds in core/src/transport/validate.ts); a custom scalar not listed is any JSON value
@@ -242,7 +243,7 @@ module.exports = {
       if (tokenVar && successFields.nextToken) {
         const items = config.itemsField?.[name] ?? 'items';
         if (!successFields[items]) throw new Error(`${name}: nextToken page without a '${items}' field (set itemsField)`);
-        pagination = { style: 'nextToken', items, next: 'nextToken', tokenVar, limitVar, ...(pageSize ? { pageSize } : {}) };
+        pagination = { style: 'nextToken', items, next: 'nextToken', tokenVar, limitVar, ...(pageSize ? { pageSize } : {}), ...(config.split?.[name] ? { split: config.split[name] } : {}) };
         bounds.push(...sizeBound(limitVar));
       } else if (afterVar && successFields.edges && successFields.pageInfo) {
         const firstVar = argVariable(field, 'first');

@@ -69,9 +69,11 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   const spec = op.pagination;
   if (spec) {
     const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
+    // Only a query is read ahead: a page the caller may never take must not be a mutation the server applied.
+    const walk = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, op.kind === 'query' ? options : { ...options, readAhead: 0 }, op.name);
     const pages = executor.telemetry
-      ? (variables?: Record<string, unknown>, options?: IterateOptions) => executor.telemetry!.pages(op, spec, paginate(spec, fetchPage, variables, options, op.name))
-      : (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
+      ? (variables?: Record<string, unknown>, options?: IterateOptions) => executor.telemetry!.pages(op, spec, walk(variables, options))
+      : walk;
     extras.pages = pages;
     extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
   }

@@ -82,6 +82,8 @@ export interface CallOptions {
   retry?: number | Partial<RetryOptions> | undefined;
   /** Size cap for this call's decoded response body, in bytes. */
   maxResponseBytes?: number | undefined;
+  /** Called before each retry wait; `throttled` when the server answered with a rate limit (paginate/ slows a whole walk). */
+  onRetry?: ((delayMs: number, throttled: boolean) => void) | undefined;
 }
 
 export interface ResponseMeta {
@@ -468,6 +470,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         throw scrubber.error(error);
       }
       emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
+      call?.onRetry?.(delay, failure.retry === 'safe' && res !== undefined);
       await sleep(delay, userSignal).catch(() => {
         throw aborted(attempt);
       });
