@@ -16,8 +16,10 @@ describe('the fake keeps honest state', () => {
     expect(held.debitStatus).toBe('RESERVED');
     // 5 left once 10 are held.
     await expect(totogi.debitAccount({ input: { ...input, amount: 6, mode: 'IMMEDIATE' } })).rejects.toMatchObject({ __typename: 'DebitAccountFailed' });
+    // UpdateDebitPayload's fields are unattested, so the default document selects only __typename; read the account.
     const confirmed = await totogi.updateDebit({ input: { ...input, reservationId: held.reservationId!, status: 'CONFIRM' } });
-    expect([confirmed.debitStatus, confirmed.account.balance?.value]).toEqual(['COMMITTED', 5]);
+    expect(confirmed.__typename).toBe('UpdateDebitPayload');
+    expect((await totogi.getAccount(input))?.balance?.value).toBe(5);
     await expect(totogi.updateDebit({ input: { ...input, reservationId: held.reservationId!, status: 'CANCEL' } })).rejects.toMatchObject({ __typename: 'DebitReservationNotFound', reservationId: held.reservationId });
     expect((await totogi.debitAccount({ input: { ...input, amount: 5, mode: 'IMMEDIATE' } })).account.balance?.value).toBe(0);
   });
@@ -109,7 +111,7 @@ describe('the fake keeps honest state', () => {
     await t.makePlanNotAssignable({ input: { ...p, planVersionId: pv } });
     await t.archivePlanVersion({ input: { ...p, planVersionId: pv } });
     const copy = await t.copyPlan({ from: { ...p, planVersionId: pv }, to: { name: 'Copy' } });
-    expect((await t.getPlanVersion({ ...p, planVersionId: copy.plan.versions.edges[0]!.node.id }))?.planServices.edges).toHaveLength(1);
+    expect((await t.getPlanVersion({ ...p, planVersionId: copy.plan.versions.edges[0]!.node.id }))?.planServices).toHaveLength(1);
     await t.deletePlan({ input: { ...p, planId: copy.plan.id } });
     await t.getPlans({ ...p, first: 10 });
 
@@ -210,7 +212,8 @@ const scenarios: Scenario[] = [
   }, { planVersionId: 'pv-live' }],
   ['PlanServiceNotFound', (t, p) => t.deletePlanService({ input: { providerId: p, planServiceId: 'ghost' } }), { planServiceId: 'ghost' }],
   ['PlanServiceIsReadOnly', (t, p) => t.updatePlanService({ input: { providerId: p, planServiceId: 'ps-live', name: 'x' } }), { planServiceId: 'ps-live' }],
-  ['RuleNotFound', (t, p) => t.updatePlanService({ input: { providerId: p, planServiceId: 'ps-new', ruleSets: { charging: ['ghost'] } } }), { ruleId: 'ghost' }],
+  // RuleNotFound's fields are unattested: the default document selects only __typename, so no ruleId comes back.
+  ['RuleNotFound', (t, p) => t.updatePlanService({ input: { providerId: p, planServiceId: 'ps-new', ruleSets: { charging: ['ghost'] } } })],
   ['FieldNotFound', (t, p) => t.updatePlanService({ input: { providerId: p, planServiceId: 'ps-new', ruleSets: { charging: ['rule-1'] }, providedFields: [{ name: 'zone', dataType: 'NUMBER' }] } }), { fieldName: 'zone', fieldDataType: 'NUMBER' }],
   ['SubscriptionNotFound', (t, p) => t.cancelPlanSubscription({ input: { providerId: p, accountId: 'pre', planVersionId: 'pv-live' } }), { planVersionId: 'pv-live' }],
   ['MultipleSubscriptions', async (t, p) => {
