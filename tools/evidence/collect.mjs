@@ -71,3 +71,8 @@ export function operationDocuments(doc) {
   }
   return out;
 }
+
+/** `Type.field` pairs a document selects that the attestation data does not back (missing or `[]`), sorted. */
+export function unattestedSelections(schema, attestation, doc) {
+  return [...collectSelections(schema, doc)].filter((k) => !(attestation[k]?.length > 0)).sort();
+}
