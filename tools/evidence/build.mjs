@@ -6,7 +6,7 @@
 //
 //   node tools/evidence/build.mjs totogi --seed /work/shared/seeds/002_….txt --later-sdl <later.graphql>
 //   node tools/evidence/build.mjs wherever --seed /work/shared/seeds/003_….txt
-//   node tools/evidence/build.mjs myphone --seed /work/shared/seeds/000_….txt --later-md <myphone-2023-07-17.md>
+//   node tools/evidence/build.mjs myphone --seed /work/shared/seeds/000_….txt --later-md <myphone-2023-07-17.md> --later-table-fields OtaRequestLog.otaId
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { buildSchema, parse, Kind } from 'graphql';
 import { collectSelections, readDocuments, schemaFields } from './collect.mjs';
@@ -96,6 +96,8 @@ if (opt['later-md']) {
   const name = opt['later-name'];
   sources[name] = opt['later-desc'] ?? opt['later-md'];
   for (const d of exampleDocuments(readFileSync(opt['later-md'], 'utf8'))) for (const k of collectSelections(schema, d)) add(k, name);
+  // Fields a markdown field table lists but no example selects (checked by hand; named in SEED_NOTES.md).
+  for (const k of (opt['later-table-fields'] ?? '').split(',').filter(Boolean)) add(k, name);
 }
 
 const fields = Object.fromEntries([...backing].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -112,6 +112,35 @@ export type DidServiceRentMultitelMutationVariables = Exact<{
 
 export type DidServiceRentMultitelMutation = { didService: { rent: { multitel: boolean | null } } };
 
+export type OtaRequestsLogsQueryVariables = Exact<{
+  offset?: number | null | undefined;
+  limit?: number | null | undefined;
+  filter?: Array<FilterInput | null | undefined> | FilterInput | null | undefined;
+  sort?: Array<SortInput | null | undefined> | SortInput | null | undefined;
+  simId?: string | null | undefined;
+}>;
+
+
+export type OtaRequestsLogsQuery = { otaRequestsLogs: { count: number, items: Array<{ id: string, statusId: number | null, iccid: string | null, appletName: string | null, createdAt: string | null, source: number | null, ourName: string | null }> } };
+
+export type OtaTaskOtaChangeSimcardPriceMutationVariables = Exact<{
+  id: string | number;
+  simcardPrice: number;
+}>;
+
+
+export type OtaTaskOtaChangeSimcardPriceMutation = { otaTask: { otaChangeSimcardPrice: boolean | null } };
+
+export type OtaTasksQueryVariables = Exact<{
+  offset?: number | null | undefined;
+  limit?: number | null | undefined;
+  filter?: Array<FilterInput | null | undefined> | FilterInput;
+  sort?: Array<SortInput | null | undefined> | SortInput | null | undefined;
+}>;
+
+
+export type OtaTasksQuery = { otaTasks: { count: number, items: Array<{ id: string, otaId: string | null, otaName: string | null, ourName: string | null, description: string | null, price: number | null, simcardPrice: number | null }> } };
+
 export type SimcardQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -297,3 +326,7 @@ export type DidFieldsFragment = { id: string, msisdn: string | null, state: DidS
 export type DidForRentFieldsFragment = { id: string, number: string | null, monthlyPrice: number | null, isSmsEnabled: boolean | null };
 
 export type DidRentDeductionFieldsFragment = { id: string, type: string | null, value: number | null, performedAt: string | null, comment: string | null, oldValue: number | null, newValue: number | null, simCard: { simId: string | null } | null };
+
+export type OtaTaskFieldsFragment = { id: string, otaId: string | null, otaName: string | null, ourName: string | null, description: string | null, price: number | null, simcardPrice: number | null };
+
+export type OtaRequestLogFieldsFragment = { id: string, statusId: number | null, iccid: string | null, appletName: string | null, createdAt: string | null, source: number | null, ourName: string | null };

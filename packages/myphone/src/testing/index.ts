@@ -16,6 +16,8 @@ import { schemaSDL } from '../generated/schema.js';
 import { MyPhoneAuthFake, type MyPhoneAuthFakeOptions } from './auth.js';
 import {
   DEDUCTION_FILTER_FIELDS,
+  OTA_LOG_FILTER_FIELDS,
+  OTA_TASK_FILTER_FIELDS,
   DID_FILTER_FIELDS,
   MyPhoneState,
   SIMCARD_FILTER_FIELDS,
@@ -184,6 +186,10 @@ export function createMyPhoneMock(options: MyPhoneMockOptions = {}): MyPhoneMock
     },
     didService: (_args: unknown, _ctx: unknown, info: { parentType: { name: string } }) => (isMutation(info) ? didMutations : didQueries),
     didRentDeductions: (args: ListArgs) => list(state.rentDeductions, args, DEDUCTION_FILTER_FIELDS, deductionView),
+    otaTasks: (args: ListArgs) => list(state.otaTasks.values(), args, OTA_TASK_FILTER_FIELDS, (t) => ({ ...t })),
+    otaRequestsLogs: (args: ListArgs & { simId?: string | null }) =>
+      list(state.otaRequestLogs.filter((l) => args.simId == null || l.simId === String(args.simId)), args, OTA_LOG_FILTER_FIELDS, (l) => ({ ...l })),
+    otaTask: { otaChangeSimcardPrice: ({ id, simcardPrice }: { id: string; simcardPrice: number }) => state.changeOtaSimcardPrice(id, simcardPrice) },
   };
 
   const fake = createGraphQLFake({
