@@ -23,3 +23,5 @@ export {
   type Logger,
   type SdkEvent,
 } from '@sdk/core';
+// Which methods the live endpoint still accepts (loads `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';
