@@ -18,7 +18,8 @@ export interface SimcardRecord {
   allowFreeCallerIdChange: boolean;
   allowFreeVoiceSubstitution: boolean;
   resource: { balance: number; dataBalance: number };
-  fmcs: Msisdn[];
+  /** One FMC number (the later reference), or null. */
+  fmcs: Msisdn | null;
   callerIds: Msisdn[];
   externalMsisdns: Msisdn[];
   /** Id of the tariff `currentTariff` resolves to. */
@@ -304,7 +305,7 @@ export function makeSimcard(seed: SimcardSeed, id: string): SimcardRecord {
     isBlocked: false,
     allowFreeCallerIdChange: false,
     allowFreeVoiceSubstitution: false,
-    fmcs: [],
+    fmcs: null,
     callerIds: [],
     externalMsisdns: [],
     currentTariffId: null,

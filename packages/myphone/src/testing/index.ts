@@ -240,7 +240,7 @@ export function generateSimcards(count: number, options: { start?: number } = {}
       allowFreeCallerIdChange: i % 2 === 0,
       allowFreeVoiceSubstitution: i % 3 === 0,
       resource: { balance: ((i * 37) % 500) / 10, dataBalance: (i * 53) % 2048 },
-      fmcs: [],
+      fmcs: null,
       callerIds: i % 5 === 0 ? [{ msisdn: `4917000${n.padStart(5, '0')}` }] : [],
       externalMsisdns: [],
       currentTariffId: String((i % 3) + 1),
