@@ -21,8 +21,13 @@ for (const vendor of ['wherever', 'totogi', 'myphone']) {
     if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__') || !/Inferred/.test(type.description ?? '')) continue;
     inferred++;
     const kinds = Object.keys(type.getFields()).map((f) => strongest(fields[`${type.name}.${f}`] ?? []));
-    if (kinds.every((k) => k === 'nothing')) (typeCounts.nothing++, weak.push(type.name));
-    else if (kinds.includes('nothing')) (typeCounts['partly nothing']++, weak.push(`${type.name} (partly)`));
+    if (kinds.every((k) => k === 'nothing')) {
+      typeCounts.nothing++;
+      weak.push(type.name);
+    } else if (kinds.includes('nothing')) {
+      typeCounts['partly nothing']++;
+      weak.push(`${type.name} (partly)`);
+    }
     else typeCounts[order[Math.max(...kinds.map((k) => order.indexOf(k)))]]++;
   }
   console.log(`${vendor}: ${inferred} inferred object/interface types, weakest field decides:`, typeCounts, '| all fields, strongest source:', fieldCounts, `| fields a real client selects: ${confirmed}`, weak.length ? `| unattested: ${weak.join(', ')}` : '');

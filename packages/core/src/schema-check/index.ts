@@ -78,7 +78,6 @@ export async function checkSchema(client: unknown, options: SchemaCheckOptions =
   if (!internals) throw new ValidationError('checkSchema needs a client created by an @sdk vendor package (createTotogiClient, …)', { field: 'client' });
   const gql = await loadGraphQL();
   const { liveSchema: given, ...call } = options;
-  const endpoint = internals.executor.endpoint;
 
   let live: GraphQL.GraphQLSchema;
   if (given !== undefined) {
