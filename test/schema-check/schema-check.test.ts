@@ -4,7 +4,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSchema, graphql, parse, validate, type GraphQLSchema } from 'graphql';
-import { ValidationError } from '@sdk/core';
+import { AbortError, SdkError, ValidationError } from '@sdk/core';
 import { checkSchema, type SchemaCheckReport } from '@sdk/core/schema-check';
 import { createTotogiClient } from '@sdk/totogi';
 import { createWhereverClient } from '@sdk/wherever';
@@ -181,6 +181,37 @@ describe('checkSchema when the endpoint does not cooperate', () => {
     const drifted = drift(whereverSDL, removeField('Mutation', 'sendSms'));
     const report = await checkSchema(client(server.url), { liveSchema: drifted });
     expect(report.rejected).toEqual(['sendSms']);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('never shows a secret the server echoes while refusing introspection', async () => {
+    const server = await hostileServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: `introspection is disabled for token ${String(req.headers.authorization)}` }] }));
+    });
+    servers.push(server);
+    const report = await checkSchema(client(server.url));
+    expect(report.status).toBe('introspection-disabled');
+    expect(server.received[0]!.headers.authorization).toBe(SECRET);
+    for (const text of [JSON.stringify(report), report.summary, inspect(report, { depth: 10 })]) expect(text).not.toContain(SECRET);
+  });
+
+  it('a broken introspection result is a typed SdkError naming the endpoint, not a crash', async () => {
+    const server = await hostileServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { __schema: { queryType: { name: 'Nope' }, types: 'not a list' } } }));
+    });
+    servers.push(server);
+    const err = await checkSchema(client(server.url)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SdkError);
+    expect((err as Error).message).toContain(server.url);
+  });
+
+  it('an aborted signal stops it before any request; bad options and a bad liveSchema are ValidationErrors', async () => {
+    const { server } = await schemaServer(buildSchema(whereverSDL));
+    await expect(checkSchema(client(server.url), { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    await expect(checkSchema(client(server.url), null as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(checkSchema(client(server.url), { liveSchema: 'type {' })).rejects.toMatchObject({ name: 'ValidationError', field: 'liveSchema' });
     expect(server.received).toHaveLength(0);
   });
 

@@ -76,12 +76,17 @@ const INTROSPECTION_REFUSED = /introspect|__schema|__type\b/i;
 export async function checkSchema(client: unknown, options: SchemaCheckOptions = {}): Promise<SchemaCheckReport> {
   const internals = clientInternals(client);
   if (!internals) throw new ValidationError('checkSchema needs a client created by an @sdk vendor package (createTotogiClient, …)', { field: 'client' });
+  if (options === null || typeof options !== 'object') throw new ValidationError('checkSchema options must be an object', { field: 'options' });
   const gql = await loadGraphQL();
   const { liveSchema: given, ...call } = options;
 
   let live: GraphQL.GraphQLSchema;
   if (given !== undefined) {
-    live = typeof given === 'string' ? gql.buildSchema(given) : gql.buildClientSchema(given as unknown as GraphQL.IntrospectionQuery);
+    try {
+      live = typeof given === 'string' ? gql.buildSchema(given) : gql.buildClientSchema(given as unknown as GraphQL.IntrospectionQuery);
+    } catch (cause) {
+      throw new ValidationError(`liveSchema is not a valid schema: ${(cause as Error).message}`, { field: 'liveSchema', cause });
+    }
   } else {
     const fetched = await introspect(gql, internals, call);
     if (typeof fetched === 'string') return finish(internals, 'introspection-disabled', [], fetched);
@@ -112,7 +117,12 @@ async function introspect(gql: GraphQLModule, internals: ClientInternals, call: 
     throw err;
   }
   if (!data || typeof data !== 'object' || !data.__schema) return refused('the response has no __schema');
-  return gql.buildClientSchema(data as unknown as GraphQL.IntrospectionQuery);
+  try {
+    return gql.buildClientSchema(data as unknown as GraphQL.IntrospectionQuery);
+  } catch (cause) {
+    // A broken introspection result is the server's fault, not the caller's: say which endpoint and why.
+    throw new SdkError(`${internals.executor.endpoint} answered introspection with something that is not a schema: ${(cause as Error).message}`, { operationName: 'IntrospectionQuery', cause });
+  }
 }
 
 function checkOperation(gql: GraphQLModule, live: GraphQL.GraphQLSchema, ours: GraphQL.GraphQLSchema | undefined, op: OperationDescriptor): MethodCheck {
