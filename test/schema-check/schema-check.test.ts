@@ -215,6 +215,16 @@ describe('checkSchema when the endpoint does not cooperate', () => {
     expect(server.received).toHaveLength(0);
   });
 
+  it('rejects every mutation, leaf ones included, when the live schema has no Mutation type', async () => {
+    const { server } = await schemaServer(buildSchema(whereverSDL));
+    const report = await checkSchema(client(server.url), { liveSchema: whereverSDL.replace('mutation:Mutation ', '').replace(/\btype Mutation\b/, 'type RetiredMutation') });
+    const mutations = report.methods.filter((m) => m.kind === 'mutation');
+    expect(mutations.length).toBeGreaterThan(5);
+    expect(mutations.filter((m) => m.accepted)).toEqual([]);
+    expect(report.methods.find((m) => m.operation === 'ResendUserAccountInvite')!.errors).toContain('The live schema has no mutation type.');
+    expect(report.methods.filter((m) => m.kind === 'query').every((m) => m.accepted)).toBe(true);
+  });
+
   it('refuses something that is not an SDK client before any request', async () => {
     await expect(checkSchema({})).rejects.toBeInstanceOf(ValidationError);
     await expect(checkSchema(undefined)).rejects.toBeInstanceOf(ValidationError);

@@ -128,6 +128,10 @@ async function introspect(gql: GraphQLModule, internals: ClientInternals, call: 
 function checkOperation(gql: GraphQLModule, live: GraphQL.GraphQLSchema, ours: GraphQL.GraphQLSchema | undefined, op: OperationDescriptor): MethodCheck {
   const doc = gql.parse(op.document);
   const errors = gql.validate(live, doc).map((e) => e.message);
+  // graphql-js 16 does not validate that the root type exists (a leaf mutation would pass against a schema without Mutation).
+  for (const def of doc.definitions) {
+    if (def.kind === gql.Kind.OPERATION_DEFINITION && !live.getRootType(def.operation)) errors.unshift(`The live schema has no ${def.operation} type.`);
+  }
   return { method: op.path.join('.'), operation: op.name, kind: op.kind, accepted: errors.length === 0, errors, drift: ours ? driftOf(gql, live, ours, doc) : { newFields: [], newMembers: [], newEnumValues: [] } };
 }
 
