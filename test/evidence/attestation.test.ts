@@ -52,3 +52,16 @@ it('the check catches a document that selects an unattested field', () => {
   const doc = parse('query Q($p: ID!) { getRules(providerId: $p, first: 1) { edges { node { id providerId } } } }');
   expect(unattestedSelections(schema, fields, doc)).toEqual(['Rule.providerId', 'RuleEdge.node']);
 });
+
+it.each(VENDORS)('%s: every unattested field says so in its SDL description', (vendor) => {
+  const { schema, fields } = load(vendor);
+  const silent = Object.entries(fields)
+    .filter(([, sources]) => sources.length === 0)
+    .map(([key]) => key)
+    .filter((key) => {
+      const [type, field] = key.split('.') as [string, string];
+      const def = (schema.getType(type) as unknown as { getFields(): Record<string, { description?: string | null }> }).getFields()[field]!;
+      return !/Inferred: unattested/.test(def.description ?? '');
+    });
+  expect(silent).toEqual([]);
+});
