@@ -8,6 +8,23 @@ const ATTESTED = (JSON.parse(readFileSync(new URL('../schema/attestation.json', 
 const setup = useServer();
 
 describe('the fake keeps honest state', () => {
+  it('plan versions list their plan services with the rule sets real clients select (recurring, pluginId, customData)', async () => {
+    const { totogi, providerId } = setup({
+      rules: [{ id: 'r-charge', name: 'Charge', pluginId: 'plugin-charge' }, { id: 'r-renew', name: 'Renew', pluginId: 'plugin-renew', providedFields: [{ name: 'zone', dataType: 'STRING', value: null, customData: '{"unit":"km"}' }] }],
+      plans: [{ id: 'p', name: 'P', versions: [{ id: 'pv', state: 'NEW' }] }],
+    });
+    await totogi.createPlanService({ input: { providerId, planVersionId: 'pv', name: 'Data', ratingGroupId: 100, ruleSets: { charging: ['r-charge'], recurring: ['r-renew'] }, providedFields: [{ name: 'zone', dataType: 'STRING', value: 'eu' }] } });
+    const version = await totogi.getPlanVersion({ providerId, planVersionId: 'pv' });
+    expect(version?.planServices).toHaveLength(1);
+    expect(version?.planServices?.[0]).toMatchObject({
+      name: 'Data',
+      ruleSets: { charging: [{ id: 'r-charge', name: 'Charge', pluginId: 'plugin-charge' }], crediting: [], recurring: [{ id: 'r-renew', name: 'Renew', pluginId: 'plugin-renew' }] },
+      providedFields: [{ name: 'zone', dataType: 'STRING', customData: null }],
+    });
+    // A rule that no rule set names cannot be referenced: RuleNotFound, also through the recurring set.
+    await expect(totogi.updatePlanService({ input: { providerId, planServiceId: version!.planServices![0]!.id, ruleSets: { recurring: ['ghost'] } } })).rejects.toMatchObject({ __typename: 'RuleNotFound' });
+  });
+
   it('credits and debits change the monetary balance; reservations hold funds until confirmed or cancelled', async () => {
     const { totogi, providerId } = setup({ accounts: [{ id: 'acc-1', balance: 10 }] });
     const input = { providerId, accountId: 'acc-1' };
