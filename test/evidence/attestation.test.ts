@@ -37,7 +37,11 @@ describe.each(VENDORS)('%s attestation', (vendor) => {
     const selected = new Map<string, Set<string>>();
     if (existsSync(fixtures)) {
       for (const f of readDocuments(fixtures)) {
-        for (const s of f.sources) collectSelections(schema, f.doc, selected.get(s.split(' ')[0]!) ?? selected.set(s.split(' ')[0]!, new Set()).get(s.split(' ')[0]!));
+        for (const source of f.sources) {
+          const repo = source.split(' ')[0] ?? source;
+          if (!selected.has(repo)) selected.set(repo, new Set());
+          collectSelections(schema, f.doc, selected.get(repo));
+        }
       }
     }
     for (const [repo, set] of selected) {

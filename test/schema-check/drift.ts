@@ -6,7 +6,7 @@ import { Kind, parse, print, type DefinitionNode, type DocumentNode, type FieldD
 
 type Edit = (doc: DocumentNode) => DocumentNode;
 const named = (value: string): NamedTypeNode => ({ kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value } });
-const fieldDef = (sdl: string): FieldDefinitionNode => (parse(`type X { ${sdl} }`).definitions[0] as { fields: FieldDefinitionNode[] }).fields[0]!;
+const fieldDef = (sdl: string): FieldDefinitionNode => (parse(`type X { ${sdl} }`).definitions[0] as unknown as { fields: FieldDefinitionNode[] }).fields[0]!;
 
 function mapDef(doc: DocumentNode, name: string, f: (d: any) => any): DocumentNode {
   let found = false;

@@ -184,13 +184,19 @@ describe('checkSchema when the endpoint does not cooperate', () => {
     expect(server.received).toHaveLength(0);
   });
 
-  it('never shows a secret the server echoes while refusing introspection', async () => {
+  it('never shows a secret the server echoes while refusing introspection, in the report or anything logged', async () => {
     const server = await hostileServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: `introspection is disabled for token ${String(req.headers.authorization)}` }] }));
     });
     servers.push(server);
-    const report = await checkSchema(client(server.url));
+    const logged: unknown[] = [];
+    const sink = (...args: unknown[]) => void logged.push(args);
+    const report = await checkSchema(
+      createWhereverClient({ apiKey: SECRET, endpoint: server.url, logLevel: 'debug', logger: { debug: sink, info: sink, warn: sink, error: sink }, onEvent: (e) => void logged.push(e) }),
+    );
+    expect(logged.length).toBeGreaterThan(0);
+    expect(inspect(logged, { depth: 10 })).not.toContain(SECRET);
     expect(report.status).toBe('introspection-disabled');
     expect(server.received[0]!.headers.authorization).toBe(SECRET);
     for (const text of [JSON.stringify(report), report.summary, inspect(report, { depth: 10 })]) expect(text).not.toContain(SECRET);
