@@ -38,7 +38,7 @@ describe.each(VENDORS)('%s attestation', (vendor) => {
     if (existsSync(fixtures)) {
       for (const f of readDocuments(fixtures)) {
         for (const source of f.sources) {
-          const repo = source.split(' ')[0] ?? source;
+          const repo: string = String(source).split(' ')[0] ?? '';
           if (!selected.has(repo)) selected.set(repo, new Set());
           collectSelections(schema, f.doc, selected.get(repo));
         }
