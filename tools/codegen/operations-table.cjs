@@ -137,6 +137,8 @@ module.exports = {
       }
       const resultType = getNamedType(schemaField.type);
       const errorTypenames = isUnionType(resultType) ? resultType.getTypes().filter((t) => errorTypes.has(t.name)).map((t) => t.name) : [];
+      // With the error members, the success members let the executor refuse a member added after generation.
+      const successTypenames = errorTypenames.length ? resultType.getTypes().filter((t) => !errorTypes.has(t.name)).map((t) => t.name) : [];
       // Where the success data lives (for a union: the first non-error member).
       const success = isUnionType(resultType) ? resultType.getTypes().find((t) => !errorTypes.has(t.name)) : resultType;
       const successFields = success && isObjectType(success) ? success.getFields() : {};
@@ -191,7 +193,7 @@ module.exports = {
         path,
         variables: declared,
         ...(required.length ? { required } : {}),
-        ...(errorTypenames.length ? { errorTypenames } : {}),
+        ...(errorTypenames.length ? { errorTypenames, successTypenames } : {}),
         ...(pagination ? { pagination } : {}),
         ...(bounds.length ? { bounds } : {}),
       };

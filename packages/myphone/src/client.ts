@@ -2,6 +2,7 @@ import {
   buildMethods,
   createExecutor,
   tokenAuth,
+  validateEndpoint,
   ValidationError,
   type ExecutorOptions,
   type PageVariables,
@@ -98,6 +99,8 @@ export function createMyPhoneClient(options: MyPhoneClientOptions): MyPhoneClien
     throw new ValidationError('createMyPhoneClient needs an options object with { username, password } or { tokenProvider }', { field: 'options' });
   }
   const { username, password, tokenProvider, origin = MYPHONE_ORIGIN, endpoint, loginPath, refreshPath, refresh, initialTokens, onTokens, tokenSkewMs, now, ...rest } = options;
+  // Before the token manager exists: a bad origin must fail before the password goes anywhere.
+  validateEndpoint(origin, 'origin');
   let provider: TokenProvider;
   if (tokenProvider) {
     provider = tokenProvider;

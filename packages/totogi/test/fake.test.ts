@@ -284,8 +284,8 @@ describe('the fake produces every error member from its state', () => {
     expect(typeof (err as { errorMessage?: unknown }).errorMessage).toBe(attested ? 'string' : 'object');
   });
 
-  it('refuses another tenant the way AppSync does (as unauthorized)', async () => {
+  it('refuses another tenant the way AppSync does (a field-level Not Authorized: a GraphQLResponseError, no token refresh)', async () => {
     const { totogi } = seed();
-    await expect(totogi.getAccount({ providerId: 'someone-else', accountId: 'pre' })).rejects.toThrow(/unauthorized/);
+    await expect(totogi.getAccount({ providerId: 'someone-else', accountId: 'pre' })).rejects.toThrow(/Not Authorized to access getAccount/);
   });
 });

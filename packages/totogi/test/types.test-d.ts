@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createTotogiClient, isApiError, type ApiError, type ApiErrorTypename, type GetAccountQuery, type TotogiClient } from '@sdk/totogi';
 import type { TotogiMock } from '@sdk/totogi/testing';
+import type { UnknownResultMember } from '@sdk/core';
 
 declare const totogi: TotogiClient;
 declare const api: TotogiMock;
@@ -15,7 +16,7 @@ describe('types', () => {
     expectTypeOf<NonNullable<Awaited<ReturnType<TotogiClient['getAccount']>>>>().toHaveProperty('balance');
     // Mutations are non-null: creditAccount resolves to its payload member.
     expectTypeOf<Awaited<ReturnType<TotogiClient['creditAccount']>>['__typename']>().toEqualTypeOf<'CreditAccountPayload'>();
-    expectTypeOf(totogi.getAccount.result({ providerId: '1', accountId: 'a' })).resolves.toEqualTypeOf<GetAccountQuery['getAccount']>();
+    expectTypeOf(totogi.getAccount.result({ providerId: '1', accountId: 'a' })).resolves.toEqualTypeOf<GetAccountQuery['getAccount'] | UnknownResultMember>();
     // @ts-expect-error accountId is required
     void totogi.getAccount({ providerId: '1' });
   });

@@ -167,7 +167,8 @@ describe('bad input and bad responses give typed errors', () => {
 
   it('turns invalid JSON into an HttpError without crashing', async () => {
     const { api, wherever } = setup();
-    api.failNext(1, { status: 200, body: '{"data": {"listSims": ', headers: { 'content-type': 'application/json' } });
+    // A truncated 200 of a query is retried like a network error: fail every attempt (1 + 2 retries).
+    api.failNext(3, { status: 200, body: '{"data": {"listSims": ', headers: { 'content-type': 'application/json' } });
     const err = await wherever.listSims({ limit: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as Error).message).toMatch(/not GraphQL JSON/);

@@ -2,6 +2,7 @@ import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
 import type { OperationDescriptor } from '../transport/operation.js';
+import type { UnknownResultMember } from '../results/index.js';
 
 /** Variables are optional exactly when the operation has no required variable. */
 export type Args<V, O = CallOptions> = {} extends V ? [variables?: V, options?: O] : [variables: V, options?: O];
@@ -14,8 +15,11 @@ export interface OperationMethod<V, R> {
 }
 
 export interface UnionMethod<V, R, U> extends OperationMethod<V, R> {
-  /** Non-throwing form: resolves to the whole result union (success or error member) to match on `__typename`. */
-  result(...args: Args<V>): Promise<U>;
+  /**
+   * Non-throwing form: resolves to the whole result union (success or error member) to match on `__typename`,
+   * or an UnknownResultMember for a member this SDK version does not know.
+   */
+  result(...args: Args<V>): Promise<U | UnknownResultMember>;
 }
 
 /** Page variables: the cursor and page size become optional (the iterator manages them). */

@@ -187,3 +187,40 @@ export function isApiError<T extends string>(err: unknown, typename?: T): err is
  * real-time errors, so the same message is classified the same way over both.
  */
 export const UNAUTHORIZED_PATTERN = /unauthori[sz]ed|not authori[sz]ed|unauthenticated|token (has )?expired|invalid (access )?token|forbidden|access denied|permission denied/i;
+
+/** The decoded response body grew past the size cap (`maxResponseBytes`); reading stopped there. */
+export class ResponseTooLargeError extends HttpError {
+  static override readonly kind: string = 'ResponseTooLargeError';
+  /** The cap in bytes that was exceeded. */
+  readonly maxResponseBytes: number;
+  constructor(message: string, context: ErrorContext & { status: number; maxResponseBytes: number; headers?: Record<string, string> }) {
+    super(message, context);
+    this.maxResponseBytes = context.maxResponseBytes;
+  }
+}
+
+/** The server answered with a redirect (3xx). Requests that carry credentials never follow one. */
+export class RedirectError extends HttpError {
+  static override readonly kind: string = 'RedirectError';
+  /** Host (and port) the redirect pointed to, or undefined when the server named none. */
+  readonly targetHost: string | undefined;
+  constructor(message: string, context: ErrorContext & { status: number; targetHost: string | undefined; headers?: Record<string, string> }) {
+    super(message, context);
+    this.targetHost = context.targetHost;
+  }
+}
+
+/**
+ * A result union member that is neither a known success member nor a known error member (the API added
+ * a member after this SDK was generated, e.g. `AccountLocked`). Never treated as success; `result` is the raw member.
+ */
+export class UnexpectedResultError extends SdkError {
+  static override readonly kind: string = 'UnexpectedResultError';
+  readonly __typename: string;
+  readonly result: unknown;
+  constructor(message: string, context: ErrorContext & { typename: string; result: unknown }) {
+    super(message, context);
+    this.__typename = context.typename;
+    this.result = context.result;
+  }
+}

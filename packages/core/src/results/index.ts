@@ -23,3 +23,20 @@ export function unwrapResult<T>(value: T, errorTypenames: readonly string[], con
   if (isErrorMember(value, errorTypenames)) throw new ApiError(value, context);
   return value;
 }
+
+/**
+ * What `.result()` returns for a union member this SDK version does not know (the API added it after
+ * generation, e.g. `AccountLocked`). Its `__typename` is this fixed literal, so a `switch` on `__typename`
+ * still narrows the known members; `typename` is what the server sent and `member` the member itself.
+ */
+export interface UnknownResultMember {
+  readonly __typename: 'UnknownResultMember';
+  /** The typename the server sent, e.g. `AccountLocked`. */
+  readonly typename: string;
+  /** The member as received. */
+  readonly member: Readonly<Record<string, unknown>>;
+}
+
+export function unknownMember(typename: string, member: Record<string, unknown>): UnknownResultMember {
+  return { __typename: 'UnknownResultMember', typename, member };
+}

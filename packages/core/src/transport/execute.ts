@@ -8,6 +8,7 @@ import {
   SdkError,
   TimeoutError,
   UNAUTHORIZED_PATTERN,
+  UnexpectedResultError,
   ValidationError,
   type GraphQLErrorEntry,
 } from '../errors/index.js';
@@ -15,9 +16,10 @@ import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
-import { fetchTransport, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { validateBytes, validateEndpoint, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
-import { isErrorMember } from '../results/index.js';
+import { isErrorMember, unknownMember } from '../results/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -34,6 +36,11 @@ export interface ExecutorOptions {
   deadlineMs?: number | undefined;
   /** Retry policy, or a number of retries. Default 2 retries, 0.5 s doubling, 8 s cap. */
   retry?: number | Partial<RetryOptions> | undefined;
+  /**
+   * Largest decoded (decompressed) response body accepted, in bytes; reading stops there with a
+   * ResponseTooLargeError. Default 32 MiB.
+   */
+  maxResponseBytes?: number | undefined;
   logger?: Logger | undefined;
   /** Minimum level passed to `logger`. Default `info`. */
   logLevel?: LogLevel | undefined;
@@ -57,6 +64,8 @@ export interface CallOptions {
   headers?: Record<string, string> | undefined;
   /** Retry policy for this call, or a number of retries (0 disables). */
   retry?: number | Partial<RetryOptions> | undefined;
+  /** Size cap for this call's decoded response body, in bytes. */
+  maxResponseBytes?: number | undefined;
 }
 
 export interface ResponseMeta {
@@ -77,6 +86,34 @@ export type ResultMode = 'throw' | 'union';
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'x-correlation-id'];
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
+const THROTTLE_CODES = ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS', 'THROTTLINGEXCEPTION'];
+const UNAUTHORIZED_CODES = ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION'];
+/** Nesting kept of server JSON copied onto errors: deeper parts are cut, so no recursion over it can overflow. */
+const MAX_KEPT_DEPTH = 32;
+
+/**
+ * A copy of server JSON safe to keep on an error: nesting past MAX_KEPT_DEPTH becomes a marker string, so
+ * JSON.stringify, util.inspect and scrubbing never meet a 10,000-deep structure.
+ */
+function boundedCopy(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_KEPT_DEPTH) return '[nested too deep: cut by the SDK]';
+  if (Array.isArray(value)) return value.map((v) => boundedCopy(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
+  return out;
+}
+
+/** GraphQL `errors` as the server sent them, made safe to read: every entry an object with a string message. */
+function normalizeErrors(list: readonly unknown[]): GraphQLErrorEntry[] {
+  return list.map((entry) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return { message: `malformed error entry: ${String(JSON.stringify(boundedCopy(entry))).slice(0, 200)}` };
+    const copy = boundedCopy(entry) as GraphQLErrorEntry;
+    if (typeof copy.message !== 'string') copy.message = copy.message === undefined ? '(no message)' : String(JSON.stringify(copy.message)).slice(0, 200);
+    if (copy.path !== undefined && !Array.isArray(copy.path)) delete copy.path;
+    return copy;
+  });
+}
 
 function requestIdOf(headers: HeadersLike | undefined): string | undefined {
   if (!headers) return undefined;
@@ -114,6 +151,8 @@ interface Failure {
   member?: unknown;
 }
 
+type Outcome = { ok: true; data: unknown } | Failure;
+
 export interface Executor {
   execute<T = unknown>(operation: OperationDescriptor, variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: ResultMode): Promise<ExecuteResult<T>>;
   /** Emits SdkEvents to the client's logger/hook (also used by auth and subscriptions). */
@@ -124,14 +163,15 @@ export interface Executor {
 
 export function createExecutor(options: ExecutorOptions): Executor {
   const { endpoint, auth } = options;
-  if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) {
-    throw new ValidationError(`endpoint must be an http(s) URL, got ${JSON.stringify(String(endpoint))}`, { field: 'endpoint' });
-  }
+  // Every option is checked here, at construction: before a login sends a password, before any request.
+  validateEndpoint(endpoint);
+  const clientTimeout = validateMs(options.timeoutMs, 'timeoutMs') ?? 30_000;
+  const clientDeadline = validateMs(options.deadlineMs, 'deadlineMs');
+  const clientMaxBytes = validateBytes(options.maxResponseBytes, 'maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
   const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
-  const clientTimeout = options.timeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
   const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
@@ -160,64 +200,108 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return redact(text, auth.secrets());
   }
 
-  /** Scrubbed deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
+  /** Scrubbed, depth-bounded deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
   function scrubJson<T>(value: T): T {
+    if (value === undefined) return value;
+    const copy = boundedCopy(value) as T;
     const secrets = auth.secrets();
-    if (value === undefined || secrets.length === 0) return value;
-    return JSON.parse(redact(JSON.stringify(value), secrets)) as T;
+    if (secrets.length === 0) return copy;
+    return JSON.parse(redact(JSON.stringify(copy), secrets)) as T;
   }
 
-  function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): { ok: true; data: unknown } | Failure {
+  /** Never throws: anything unreadable in a response becomes a typed error. */
+  function classify(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
+    try {
+      return classifyResponse(op, res, mode, attempts);
+    } catch (err) {
+      const error = new HttpError(`${op.name} returned a response the SDK could not read: ${scrub(describeCause(err))}`, { operationName: op.name, attempts, status: res?.status ?? 0 });
+      return { error, retry: 'never', status: res?.status };
+    }
+  }
+
+  /**
+   * The one rule for retries. A response that carries `data` is final. Without data, only what shows the
+   * server did no work is `safe` to resend (429, a request-level throttle error); 5xx, 408 and unreadable
+   * 2xx bodies are `unsafe` (queries only, unless the caller opts in); request-level auth failures refresh
+   * and replay once. "Request-level" means no data and no error naming a field `path`: a field error shows
+   * execution started.
+   */
+  function classifyResponse(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
     const requestId = requestIdOf(res.headers);
     const ctx = { operationName: op.name, requestId, attempts };
     const status = res.status;
-    const body = res.json as { data?: unknown; errors?: GraphQLErrorEntry[] } | undefined;
-    const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? body.errors : undefined;
-    if (status === 401 || (errors && errorSays(errors, UNAUTHORIZED_PATTERN, ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION']))) {
+    const redirect = redirectErrorFor(status, res.headers, endpoint, op.name, ctx);
+    if (redirect) return { error: redirect, retry: 'never', status };
+    const json = res.json;
+    const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { data?: unknown; errors?: unknown }) : undefined;
+    const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? normalizeErrors(body.errors) : undefined;
+    const hasData = body !== undefined && body.data !== null && body.data !== undefined;
+    const requestLevel = !hasData && (errors === undefined || errors.every((e) => e.path === undefined));
+    const ok = status >= 200 && status < 300;
+    const graphqlError = (message: string) =>
+      new GraphQLResponseError(`${message}: ${scrub(errors!.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors!), data: scrubJson(body?.data), status });
+    const httpError = (message: string) =>
+      new HttpError(message, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? safeStringify(res.json)) });
+
+    if (status === 401 || (errors && requestLevel && errorSays(errors, UNAUTHORIZED_PATTERN, UNAUTHORIZED_CODES))) {
       const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx, status, endpoint });
       return { error, retry: 'never', unauthorized: true, status };
     }
-    if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
-    if (status === 429 || (errors && errorSays(errors, THROTTLED, ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']))) {
-      const error = errors
-        ? new GraphQLResponseError(`${op.name} was throttled: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} was throttled (HTTP 429)`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
-      return { error, retry: 'safe', serverDelayMs: retryAfterMs(res.headers), status };
-    }
-    if (status < 200 || status >= 300) {
-      const text = res.text ?? JSON.stringify(res.json ?? '');
-      const error = errors
-        ? new GraphQLResponseError(`${op.name} failed with HTTP ${status}: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body?.data), status })
-        : new HttpError(`${op.name} failed with HTTP ${status}`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(text) });
-      // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
-      const transient = status === 408 || status >= 500;
-      return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
-    }
-    if (body === undefined || typeof body !== 'object' || body === null) {
-      const error = new HttpError(`${op.name} returned a response that is not GraphQL JSON`, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? '') });
-      return { error, retry: 'never', status };
-    }
-    if (errors) {
-      const error = new GraphQLResponseError(`${op.name} returned GraphQL errors: ${scrub(errors.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors), data: scrubJson(body.data), status });
-      return { error, retry: 'never', status };
-    }
-    if (body.data === null || body.data === undefined || typeof body.data !== 'object') {
+    if (hasData) {
+      // Final, whatever the errors say (throttling, authorization): the server did work, so no retry, no replay.
+      if (errors) return { error: graphqlError(`${op.name} returned partial data with GraphQL errors${ok ? '' : ` (HTTP ${status})`}`), retry: 'never', status };
+      if (!ok) return { error: httpError(`${op.name} failed with HTTP ${status} (the body carried data)`), retry: 'never', status };
+    } else {
+      if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
+      if (status === 429 || (errors && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
+        const error = errors ? graphqlError(`${op.name} was throttled`) : httpError(`${op.name} was throttled (HTTP 429)`);
+        // A throttled field (an error with a path) shows execution had started: queries only.
+        return { error, retry: status === 429 || requestLevel ? 'safe' : 'unsafe', serverDelayMs: retryAfterMs(res.headers), status };
+      }
+      if (!ok) {
+        const error = errors ? graphqlError(`${op.name} failed with HTTP ${status}`) : httpError(`${op.name} failed with HTTP ${status}`);
+        // A 5xx may come after partial work (a charge applied, then a crash): mutations retry it only on opt-in.
+        const transient = status === 408 || status >= 500;
+        return { error, retry: transient ? 'unsafe' : 'never', serverDelayMs: retryAfterMs(res.headers), status };
+      }
+      if (body === undefined) {
+        // Truncated or garbled: the server may have done the work, we cannot tell. Queries retry like a network error.
+        const error = httpError(`${op.name} returned a truncated or unreadable body (HTTP ${status}), not GraphQL JSON`);
+        return { error, retry: 'unsafe', status };
+      }
+      if (errors) return { error: graphqlError(`${op.name} returned GraphQL errors`), retry: 'never', status };
       return { error: new GraphQLResponseError(`${op.name} returned no data and no errors`, { ...ctx, errors: [], status }), retry: 'never', status };
     }
-    let value: unknown = body.data;
+    let value: unknown = body!.data;
     for (const key of op.path) {
-      if (value === null || value === undefined) break;
+      if (value === null || value === undefined || typeof value !== 'object') {
+        value = value === null ? null : undefined;
+        break;
+      }
       value = (value as Record<string, unknown>)[key];
     }
     if (value === undefined) {
-      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body.data), status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
     }
-    if (op.errorTypenames && isErrorMember(value, op.errorTypenames)) {
-      const kind = retryableResults[value.__typename];
-      // The member's text comes from the server and may echo what we sent: scrub it like any error text.
-      const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
-      if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
-      if (mode === 'throw') return { error, retry: 'never', status };
+    if (op.errorTypenames && value !== null && typeof value === 'object') {
+      const typename = (value as { __typename?: unknown }).__typename;
+      if (typeof typename === 'string') {
+        if (isErrorMember(value, op.errorTypenames)) {
+          const kind = retryableResults[typename];
+          // The member's text comes from the server and may echo what we sent: scrub it like any error text.
+          const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
+          if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
+          if (mode === 'throw') return { error, retry: 'never', status };
+        } else if (op.successTypenames && !op.successTypenames.includes(typename)) {
+          // A member added to the API after this SDK was generated: never mistaken for success.
+          if (mode === 'union') return { ok: true, data: unknownMember(typename, value as Record<string, unknown>) };
+          const error = new UnexpectedResultError(
+            `${op.name} returned ${scrub(typename.slice(0, 100))}, a result this SDK version does not know (neither a success nor an error member); use .result() to handle it as a value, or update the SDK`,
+            { ...ctx, typename: scrub(typename), result: scrubJson(value) },
+          );
+          return { error, retry: 'never', status };
+        }
+      }
     }
     return { ok: true, data: value };
   }
@@ -225,10 +309,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function execute<T>(op: OperationDescriptor, variables: Record<string, unknown> | undefined, call: CallOptions | undefined, mode: ResultMode = 'throw'): Promise<ExecuteResult<T>> {
     const vars = variables ?? {};
     validateVariables(op, vars);
-    const retry = call?.retry === undefined ? clientRetry : resolveRetry(clientRetry, call.retry);
-    const timeoutMs = call?.timeoutMs ?? clientTimeout;
-    const deadlineMs = call?.deadlineMs ?? options.deadlineMs;
-    const userSignal = call?.signal;
+    let retry = clientRetry;
+    let timeoutMs = clientTimeout;
+    let deadlineMs = clientDeadline;
+    let maxResponseBytes = clientMaxBytes;
+    let userSignal: AbortSignal | undefined;
+    if (call !== undefined) {
+      // Per-call options get the same checks as the client's; each only when given.
+      if (call.retry !== undefined) retry = resolveRetry(clientRetry, call.retry);
+      if (call.timeoutMs !== undefined) timeoutMs = validateMs(call.timeoutMs, 'timeoutMs')!;
+      if (call.deadlineMs !== undefined) deadlineMs = validateMs(call.deadlineMs, 'deadlineMs');
+      if (call.maxResponseBytes !== undefined) maxResponseBytes = validateBytes(call.maxResponseBytes, 'maxResponseBytes')!;
+      userSignal = call.signal;
+      if (userSignal !== undefined && (userSignal === null || typeof userSignal.aborted !== 'boolean' || typeof userSignal.addEventListener !== 'function')) {
+        throw new ValidationError(`${op.name}: signal must be an AbortSignal`, { operationName: op.name, field: 'signal' });
+      }
+    }
     const body = bodyPrefixOf(op) + JSON.stringify(vars) + '}';
     const started = Date.now();
     const deadlineAt = deadlineMs === undefined ? undefined : started + deadlineMs;
@@ -236,11 +332,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let attempt = 0;
     let retries = 0;
     let replayed = false;
+    const aborted = (attempts: number) => abortErrorFrom(userSignal!, op.name, attempts, scrub);
+    // States the deadline the caller set, not the slice of it left for the last attempt.
+    const deadlineError = (attempts: number) =>
+      new TimeoutError(`${op.name} missed its call deadline of ${deadlineMs} ms (deadlineMs) after ${attempts} attempt(s)`, { operationName: op.name, attempts, timeoutMs: deadlineMs! });
 
     for (;;) {
       attempt++;
-      if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-      const deadlineError = () => new TimeoutError(`${op.name} timed out after ${deadlineMs} ms (call deadline)`, { operationName: op.name, attempts: attempt, timeoutMs: deadlineMs! });
+      if (userSignal?.aborted) throw aborted(attempt - 1);
       let authHeaders: Record<string, string>;
       try {
         // With a deadline, waiting for a token (login, refresh) counts against it too.
@@ -248,9 +347,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const h = auth.headers({ signal: authSignal });
         authHeaders = h instanceof Promise ? await h : h;
       } catch (err) {
-        if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError();
-        throw withContext(err, op.name, attempt);
+        if (userSignal?.aborted) throw aborted(attempt - 1);
+        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError(attempt - 1);
+        throw withContext(err, op.name, attempt - 1);
       }
       const headers = headersFor(authHeaders, call?.headers);
 
@@ -258,9 +357,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const controller = new AbortController();
       let timedOut: 'attempt' | 'deadline' | undefined;
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
-      if (remaining <= 0) throw deadlineError(); // never send a request that is already late
+      if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = limit === Infinity ? undefined : setTimeout(() => {
+      const timer = setTimeout(() => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
         controller.abort();
       }, Math.max(0, limit));
@@ -272,12 +371,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
       let failure: Failure;
       let res: TransportResponse | undefined;
       try {
-        res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars });
+        res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars, maxResponseBytes });
       } catch (err) {
-        if (userSignal?.aborted) throw abortErrorFrom(userSignal, op.name);
-        if (timedOut) {
-          const error = new TimeoutError(`${op.name} timed out after ${limit} ms${timedOut === 'deadline' ? ' (call deadline)' : ''}`, { operationName: op.name, attempts: attempt, timeoutMs: limit });
-          failure = { error, retry: timedOut === 'deadline' ? 'never' : 'unsafe' };
+        if (userSignal?.aborted) throw aborted(attempt);
+        if (timedOut === 'deadline') {
+          failure = { error: deadlineError(attempt), retry: 'never' };
+        } else if (timedOut) {
+          const error = new TimeoutError(`${op.name} timed out after ${limit} ms (timeoutMs, per attempt)`, { operationName: op.name, attempts: attempt, timeoutMs: limit });
+          failure = { error, retry: 'unsafe' };
         } else if (err instanceof SdkError) {
           failure = { error: err, retry: 'never' };
         } else {
@@ -286,7 +387,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           failure = { error, retry: refused ? 'safe' : 'unsafe' };
         }
       } finally {
-        if (timer !== undefined) clearTimeout(timer);
+        clearTimeout(timer);
         userSignal?.removeEventListener('abort', onAbort);
       }
 
@@ -306,6 +407,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
+          if (userSignal?.aborted) throw aborted(attempt);
           throw withContext(err, op.name, attempt);
         }
         if (renewed) continue;
@@ -314,16 +416,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const delay = Math.min(failure.serverDelayMs ?? backoffDelay(retries, retry, random), failure.serverDelayMs !== undefined ? retry.maxRetryAfterMs : Infinity);
       const fitsDeadline = deadlineAt === undefined || Date.now() + delay < deadlineAt;
       if (!allowed || retries >= retry.maxRetries || !fitsDeadline) {
-        failure.error.attempts = attempt;
-        if (mode === 'union' && failure.error instanceof ApiError) {
-          return { data: (failure.member ?? failure.error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: failure.error.requestId, attempts: attempt, durationMs: Date.now() - started } };
+        const error = failure.error;
+        error.attempts = attempt;
+        if (mode === 'union' && error instanceof ApiError) {
+          return { data: (failure.member ?? error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: error.requestId, attempts: attempt, durationMs: Date.now() - started } };
         }
-        emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error: failure.error });
-        throw failure.error;
+        if (failure.retry === 'unsafe' && !mayRetryUnsafe && retry.maxRetries > 0) {
+          // Say why a failure a query would have retried was not, and how to opt in.
+          error.message += `. Not retried: ${op.name} is a mutation and the server may have applied it, so its outcome is unknown; check its effect before sending it again, or pass retry: { retryMutations: true } to retry such failures automatically`;
+        }
+        emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error });
+        throw error;
       }
-      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error.name, status: failure.status });
+      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error instanceof ApiError ? failure.error.__typename : failure.error.name, status: failure.status });
       await sleep(delay, userSignal).catch(() => {
-        throw abortErrorFrom(userSignal!, op.name);
+        throw aborted(attempt);
       });
       retries++;
     }
@@ -341,6 +448,14 @@ function memberRetryAfterMs(member: unknown): number | undefined {
     if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
   }
   return undefined;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(boundedCopy(value ?? '')) ?? '';
+  } catch {
+    return '';
+  }
 }
 
 function withContext(err: unknown, operationName: string, attempts: number): SdkError {

@@ -3,7 +3,8 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import type zlib from 'node:zlib';
-import type { HeadersLike, Transport, TransportResponse } from './transport.js';
+import { ResponseTooLargeError } from '../errors/index.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 
 export interface HttpTransportOptions {
   /** Your own agent (proxies, TLS options). Default: a keep-alive agent per protocol, owned by this transport. */
@@ -64,7 +65,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
     return t;
   }
 
-  return async ({ url, body, headers, signal }) => {
+  return async ({ url, body, headers, signal, operation, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES }) => {
     const t = target(url);
     const secure = t.protocol === 'https:';
     const mod: typeof http | typeof https = secure ? (httpsModule ??= (await import('node:https')).default) : (httpModule ??= (await import('node:http')).default);
@@ -73,63 +74,103 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
     const sent: http.OutgoingHttpHeaders = { ...headers, 'content-length': payload.length };
     if (compression) sent['accept-encoding'] = 'gzip, br';
 
+    // Every handler below is exception-safe: a throw inside a stream event would be uncaught and end the process.
     return new Promise<TransportResponse>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
       let settled = false;
+      let req: http.ClientRequest | undefined;
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
+        req?.destroy();
         reject(err);
       };
-      const req = mod.request({ protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers: sent, agent }, (res) => {
-        const encoding = res.headers['content-encoding'];
-        if (encoding === 'gzip' || encoding === 'br' || encoding === 'deflate') {
-          if (!zlibModule) {
-            res.pause();
-            import('node:zlib').then((m) => {
-              zlibModule = m.default;
-              consume(res, encoding);
-            }, fail);
-            return;
+      const guard =
+        <A extends unknown[]>(fn: (...args: A) => void) =>
+        (...args: A) => {
+          try {
+            fn(...args);
+          } catch (err) {
+            fail(err);
           }
-        }
-        consume(res, encoding);
-      });
+        };
+      const tooLarge = (res: http.IncomingMessage) =>
+        new ResponseTooLargeError(`${operation.name}: the response body is larger than ${maxResponseBytes} bytes (maxResponseBytes); reading stopped`, {
+          operationName: operation.name,
+          status: res.statusCode ?? 0,
+          maxResponseBytes,
+        });
       const consume = (res: http.IncomingMessage, encoding: string | undefined) => {
+        const declared = Number(res.headers['content-length']);
+        if (encoding === undefined && declared > maxResponseBytes) return fail(tooLarge(res));
         const z = zlibModule;
-        const stream = !z ? res : encoding === 'gzip' ? res.pipe(z.createGunzip()) : encoding === 'br' ? res.pipe(z.createBrotliDecompress()) : encoding === 'deflate' ? res.pipe(z.createInflate()) : res;
+        const inflate = !z ? undefined : encoding === 'gzip' ? z.createGunzip() : encoding === 'br' ? z.createBrotliDecompress() : encoding === 'deflate' ? z.createInflate() : undefined;
+        const stream = inflate ? res.pipe(inflate) : res;
         const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('error', fail);
-        res.on('aborted', () => fail(new Error('response aborted')));
-        res.on('close', () => {
-          if (!res.complete) fail(new Error('connection closed before the response ended'));
-        });
-        stream.on('end', () => {
-          if (settled) return;
-          settled = true;
-          signal.removeEventListener('abort', onAbort);
-          const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          const out: TransportResponse = { status: res.statusCode ?? 0, headers: new NodeHeaders(res.headers), json: undefined };
-          const type = res.headers['content-type'];
-          if ((type !== undefined && type.includes('json')) || (type === undefined && /^\s*[{[]/.test(text))) {
-            try {
-              out.json = JSON.parse(text);
-              return resolve(out);
-            } catch {
-              /* not JSON after all: keep the text */
+        let size = 0;
+        stream.on(
+          'data',
+          guard((chunk: Buffer) => {
+            if (settled) return;
+            size += chunk.length;
+            // Counted as it streams, after decoding: a small gzip body cannot inflate past the cap.
+            if (size > maxResponseBytes) {
+              inflate?.destroy();
+              return fail(tooLarge(res));
             }
-          }
-          out.text = text;
-          resolve(out);
-        });
+            chunks.push(chunk);
+          }),
+        );
+        if (inflate) inflate.on('error', fail);
+        res.on('error', fail);
+        res.on('aborted', () => fail(new Error('response aborted')));
+        res.on(
+          'close',
+          guard(() => {
+            if (!res.complete) fail(new Error('connection closed before the response ended'));
+          }),
+        );
+        stream.on(
+          'end',
+          guard(() => {
+            if (settled) return;
+            const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+            const out = parseResponse(res.statusCode ?? 0, new NodeHeaders(res.headers), text, res.headers['content-type']);
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            resolve(out);
+          }),
+        );
       };
       // Abort covers connecting, waiting for headers and reading the body alike.
       const onAbort = () => {
-        req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        req?.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
         fail(signal.reason ?? new Error('aborted'));
       };
+      try {
+        req = mod.request(
+          { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers: sent, agent },
+          guard((res: http.IncomingMessage) => {
+            const encoding = res.headers['content-encoding'];
+            if ((encoding === 'gzip' || encoding === 'br' || encoding === 'deflate') && !zlibModule) {
+              res.pause();
+              import('node:zlib').then(
+                guard((m: { default: typeof zlib }) => {
+                  zlibModule = m.default;
+                  consume(res, encoding);
+                }),
+                fail,
+              );
+              return;
+            }
+            consume(res, encoding);
+          }),
+        );
+      } catch (err) {
+        // Invalid header values and the like throw synchronously.
+        return fail(err);
+      }
       signal.addEventListener('abort', onAbort, { once: true });
       req.on('error', fail);
       req.end(payload);

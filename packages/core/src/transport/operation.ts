@@ -33,6 +33,8 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly path: readonly string[];
   /** Typenames of the result union's error members, when the result is a union. */
   readonly errorTypenames?: readonly string[];
+  /** Typenames of the result union's success members; any other typename is an UnexpectedResultError. */
+  readonly successTypenames?: readonly string[];
   readonly pagination?: PaginationSpec;
   /** Every variable the operation declares; others are rejected before sending (untyped callers' typos). */
   readonly variables?: readonly string[];

@@ -1,4 +1,5 @@
-import { AbortError } from '../errors/index.js';
+import { AbortError, ValidationError } from '../errors/index.js';
+import { describe } from './options.js';
 import type { HeadersLike } from './transport.js';
 
 export interface RetryOptions {
@@ -26,10 +27,46 @@ export const DEFAULT_RETRY: RetryOptions = {
   retryMutations: false,
 };
 
-export function resolveRetry(base: RetryOptions, override: number | Partial<RetryOptions> | undefined): RetryOptions {
+const DELAY_FIELDS = ['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const;
+/** More retries than this is a typo or a unit mistake, not a policy. */
+const MAX_RETRIES = 100;
+
+function checkRetries(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_RETRIES) {
+    throw new ValidationError(`${field} must be an integer from 0 to ${MAX_RETRIES}, got ${describe(value)}`, { field });
+  }
+  return value;
+}
+
+/**
+ * The policy `override` asks for on top of `base`, checked: a number is `maxRetries`; in an object, fields
+ * left `undefined` keep the base value. NaN, strings, negative or non-finite delays and unknown fields are
+ * a ValidationError naming the field (they once meant retrying forever, or not at all).
+ */
+export function resolveRetry(base: RetryOptions, override: unknown, field = 'retry'): RetryOptions {
   if (override === undefined) return base;
-  if (typeof override === 'number') return { ...base, maxRetries: override };
-  return { ...base, ...override };
+  if (typeof override === 'number') return { ...base, maxRetries: checkRetries(override, field) };
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw new ValidationError(`${field} must be a number of retries or an object such as { maxRetries: 3 }, got ${describe(override)}`, { field });
+  }
+  const out: RetryOptions = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    const path = `${field}.${key}`;
+    if (key === 'maxRetries') out.maxRetries = checkRetries(value, path);
+    else if (key === 'retryMutations') {
+      if (typeof value !== 'boolean') throw new ValidationError(`${path} must be true or false, got ${describe(value)}`, { field: path });
+      out.retryMutations = value;
+    } else if ((DELAY_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ValidationError(`${path} must be a finite number of milliseconds ≥ 0, got ${describe(value)}`, { field: path });
+      }
+      out[key as (typeof DELAY_FIELDS)[number]] = value;
+    } else {
+      throw new ValidationError(`${field} has no option ${JSON.stringify(key)}; it takes maxRetries, baseDelayMs, maxDelayMs, maxRetryAfterMs, retryMutations`, { field: path });
+    }
+  }
+  return out;
 }
 
 /** Full-jitter exponential backoff: uniform in [0, min(max, base * 2^retry)). */
@@ -74,6 +111,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function abortErrorFrom(signal: AbortSignal, operationName?: string): AbortError {
-  return new AbortError(`${operationName ?? 'request'} was aborted`, { reason: signal.reason, operationName });
+/** Longest part of an abort reason quoted in a message. */
+const REASON_LIMIT = 200;
+
+/** The caller's abort, with its reason kept as `cause` and quoted (shortened) in the message. */
+export function abortErrorFrom(signal: AbortSignal, operationName?: string, attempts?: number, scrub?: (text: string) => string): AbortError {
+  const reason: unknown = signal.reason;
+  let text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  if (text && scrub) text = scrub(text);
+  if (text.length > REASON_LIMIT) text = `${text.slice(0, REASON_LIMIT)}…`;
+  // The default reason (a DOMException "This operation was aborted") adds nothing to "was aborted".
+  const quoted = text && !(reason instanceof Error && reason.name === 'AbortError') ? `: ${text}` : '';
+  return new AbortError(`${operationName ?? 'request'} was aborted${quoted}`, { reason, operationName, attempts, cause: reason });
 }

@@ -1,4 +1,8 @@
+import { RedirectError, ResponseTooLargeError, type ErrorContext } from '../errors/index.js';
 import type { OperationDescriptor } from './operation.js';
+
+/** Default cap on a decoded response body: far above the largest real page (a few MB), far below harm. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface TransportRequest {
   url: string;
@@ -9,6 +13,11 @@ export interface TransportRequest {
   signal: AbortSignal;
   operation: OperationDescriptor;
   variables: Record<string, unknown>;
+  /**
+   * Stop reading and reject with ResponseTooLargeError once the decoded body passes this many bytes.
+   * Absent for transports called by older executors: use DEFAULT_MAX_RESPONSE_BYTES.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Read access to response headers: a WHATWG `Headers` satisfies it. */
@@ -37,20 +46,87 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 /**
  * A transport over `fetch` (yours, or the global one looked up per call so patches of
  * globalThis.fetch apply). Used when a client is given `fetch`; the default is httpTransport.
+ * Redirects are never followed (`redirect: 'manual'`): the executor turns a 3xx into a RedirectError.
  */
 export function fetchTransport(fetchImpl?: FetchLike): Transport {
-  return async ({ url, body, headers, signal }) => {
-    const res = await (fetchImpl ?? (globalThis.fetch as FetchLike))(url, { method: 'POST', headers, body, signal });
-    const text = await res.text();
-    const type = res.headers.get('content-type');
-    // Parse JSON when declared, or when the body looks like JSON (some gateways omit the header).
-    if ((type !== null && type.includes('json')) || (type === null && /^\s*[{[]/.test(text))) {
-      try {
-        return { status: res.status, headers: res.headers, json: JSON.parse(text) };
-      } catch {
-        return { status: res.status, headers: res.headers, json: undefined, text };
-      }
+  return async ({ url, body, headers, signal, operation, maxResponseBytes }) => {
+    const res = await (fetchImpl ?? (globalThis.fetch as FetchLike))(url, { method: 'POST', headers, body, signal, redirect: 'manual' });
+    const context = { operationName: operation.name };
+    // A fetch that followed anyway (a wrapper ignoring `redirect`) has already re-sent: say so, typed.
+    if (res.redirected || res.type === 'opaqueredirect') {
+      throw redirectErrorFor(res.status >= 300 && res.status < 400 ? res.status : 302, res.headers, url, operation.name, context) ?? new RedirectError(`${operation.name} was redirected; GraphQL requests never follow redirects`, { ...context, status: res.status, targetHost: hostOf(res.url, url) });
     }
-    return { status: res.status, headers: res.headers, json: undefined, text };
+    const text = await readBoundedText(res, maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, context);
+    return parseResponse(res.status, res.headers, text, res.headers.get('content-type'));
   };
+}
+
+/** Parses a body as JSON when declared, or when it looks like JSON (some gateways omit the header); never throws. */
+export function parseResponse(status: number, headers: HeadersLike, text: string, contentType: string | null | undefined): TransportResponse {
+  if ((contentType != null && contentType.includes('json')) || (contentType == null && /^\s*[{[]/.test(text))) {
+    try {
+      return { status, headers, json: JSON.parse(text) };
+    } catch {
+      /* not JSON after all (or truncated): keep the text */
+    }
+  }
+  return { status, headers, json: undefined, text };
+}
+
+/**
+ * Reads a fetch Response body as text, counting decoded bytes as they stream in; past `maxBytes` it cancels
+ * the body and throws ResponseTooLargeError. For token endpoints and other fetch callers.
+ */
+export async function readBoundedText(res: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES, context: ErrorContext = {}): Promise<string> {
+  const tooLarge = () =>
+    new ResponseTooLargeError(`${context.operationName ?? 'the request'}: the response body is larger than ${maxBytes} bytes (maxResponseBytes); reading stopped`, { ...context, status: res.status, maxResponseBytes: maxBytes });
+  const declared = res.headers.get('content-length');
+  if (declared !== null && !res.headers.has('content-encoding')) {
+    if (Number(declared) > maxBytes) {
+      await res.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    // fetch enforces the declared length of an unencoded body, so the whole-body read is bounded (and cheaper).
+    if (Number(declared) >= 0) return res.text();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function hostOf(location: string | null | undefined, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    return new URL(location, base).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A typed RedirectError when `status` is a redirect (3xx), naming the status and the target host, else
+ * undefined. Anything that posts credentials (GraphQL calls, token endpoints) uses it instead of following:
+ * a redirect would hand the body, password included, to whatever host the server names.
+ */
+export function redirectErrorFor(status: number, headers: Pick<HeadersLike, 'get'> | undefined, requestUrl: string, what: string, context: ErrorContext = {}): RedirectError | undefined {
+  if (status < 300 || status >= 400) return undefined;
+  const targetHost = hostOf(headers?.get('location'), requestUrl);
+  const to = targetHost === undefined ? 'no usable location' : targetHost === hostOf(requestUrl, requestUrl) ? `${targetHost} (same host)` : targetHost;
+  return new RedirectError(
+    `${what} was answered with a redirect (HTTP ${status}) to ${to}; requests carrying credentials never follow redirects. Point the endpoint at the final URL if the move is genuine`,
+    { ...context, status, targetHost },
+  );
 }
