@@ -143,7 +143,7 @@ export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhone
     endpoint: endpoint ?? joinUrl(origin, MYPHONE_GRAPHQL_PATH),
     auth: tokenAuth(provider, { secrets: password ? [password] : [] }),
   });
-  const client = buildMethods<Record<string, unknown>>(executor, operations, { name: 'MyPhoneClient', validators: listValidators });
+  const client = buildMethods<Record<string, unknown>>(executor, operations, { name: 'MyPhoneClient', validators: listValidators, schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
   client.tariffs = defaultEmptyFilter(client.tariffs as Fn & Record<string, unknown>);
   return client as unknown as MyPhoneClient;
 }

@@ -87,5 +87,5 @@ export function createTotogiClient(options: TotogiClientOptions = {}): TotogiCli
     strategy = tokenAuth(manager, { scheme: '', secrets });
   }
   const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
-  return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient' });
+  return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient', schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
 }

@@ -89,7 +89,7 @@ export function createWhereverClient(options: WhereverClientOptions = {}): Where
     );
   }
   const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: apiKeyAuth(apiKey) });
-  const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
+  const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators, schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {
     ...createWhereverSubscriptions(executor, realtime),

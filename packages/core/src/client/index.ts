@@ -82,13 +82,37 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   return method;
 }
 
+export interface BuildMethodsOptions {
+  name?: string;
+  validators?: Validators;
+  /** The SDL the operations were generated from, loaded only when a tool (schema-check) asks for it. */
+  schema?: () => Promise<string>;
+}
+
+/** What a client built by buildMethods keeps for whole-client tools. */
+export interface ClientInternals {
+  readonly executor: Executor;
+  readonly operations: readonly OperationDescriptor[];
+  readonly name: string;
+  readonly schema: (() => Promise<string>) | undefined;
+}
+
+const CLIENT_INTERNALS = Symbol.for('@sdk/core.clientInternals');
+
+/** The executor, operation table and schema loader behind a client built by buildMethods (undefined for anything else). */
+export function clientInternals(client: unknown): ClientInternals | undefined {
+  return client !== null && (typeof client === 'object' || typeof client === 'function') ? ((client as Record<symbol, ClientInternals | undefined>)[CLIENT_INTERNALS] ?? undefined) : undefined;
+}
+
 /**
  * Builds the method tree from the generated operation table: each operation sits at its data path
  * (`listSims`, `simcard.block`). When a query and a mutation namespace share a name (MyPhone's
  * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
  */
-export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: { name?: string; validators?: Validators } = {}): T {
+export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: BuildMethodsOptions = {}): T {
   const root: Record<string, unknown> = {};
+  // For tools that work on a whole client (schema-check): not enumerable, not part of the typed surface.
+  Object.defineProperty(root, CLIENT_INTERNALS, { value: { executor, operations, name: options.name ?? 'Client', schema: options.schema } satisfies ClientInternals });
   // What util.inspect and JSON.stringify show of a client: its kind and endpoint, never its credentials.
   const label = options.name ?? 'Client';
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
