@@ -1,0 +1,162 @@
+/**
+ * Hostile review of the auth/realtime/env work (issue 11 parts 3/8/9, issue 13 items 1/2/3/8): each test
+ * reproduces one finding against real loopback servers, counted at the server.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type SdkEvent } from '@sdk/core';
+import { createMyPhoneClient } from '@sdk/myphone';
+import { createWhereverClient } from '@sdk/wherever';
+import { closeAll, everythingShown, hostileServer, leaks, sendJson } from './lib.js';
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await closeAll();
+});
+
+const password = 'review-Pa55word-91c2';
+const emptyPage = { data: { simcards: { items: [], count: 0 } } };
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part(payload)}.sig`;
+}
+function myphoneLogin(token: string, expires = new Date(Date.now() + 3600_000).toISOString(), refresh = `refresh-of-${token}`) {
+  return { data: { access: { token, expires }, refresh: { token: refresh, expires } } };
+}
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('review: a cancelled renewal is never handed to a caller that did not abort', () => {
+  it('a call made right after the only waiter aborted gets a fresh login, not an AbortError', async () => {
+    const server = await hostileServer(async (req, res) => {
+      if (req.url === '/partner/login') {
+        await delay(150);
+        return sendJson(res, myphoneLogin('access-token-aaaa'));
+      }
+      sendJson(res, emptyPage);
+    });
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, retry: 0 });
+    const controller = new AbortController();
+    const first = myphone.simcards({}, { signal: controller.signal });
+    await delay(30); // the login is in flight
+    controller.abort(new Error('caller A gave up'));
+    const second = myphone.simcards(); // caller B: no signal, did not abort anything
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(second).resolves.toBeDefined();
+  });
+});
+
+describe('review: a token rotated after a 401 stays a secret', () => {
+  it('an old access token echoed by the server later is scrubbed from errors and events', async () => {
+    const old = 'access-token-OLD-5c1d9e';
+    let phase = 0;
+    const server = await hostileServer((req, res) => {
+      if (req.url === '/partner/login') return sendJson(res, myphoneLogin(old));
+      if (req.url === '/partner/refresh') return sendJson(res, myphoneLogin('access-token-NEW-77aa01'));
+      phase++;
+      if (phase === 1) return sendJson(res, { errors: [{ message: 'Unauthorized' }] }, 401);
+      if (phase === 2) return sendJson(res, emptyPage);
+      return sendJson(res, { errors: [{ message: `token ${old} was revoked at the gateway` }] }, 500);
+    });
+    const events: SdkEvent[] = [];
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, retry: 0, onEvent: (e) => events.push(e) });
+    await myphone.simcards(); // 401 → refresh → new token → replay
+    const err = await myphone.simcards().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(leaks(everythingShown(err), [old])).toEqual([]);
+    expect(leaks(events.map((e) => everythingShown(e)).join('\n'), [old])).toEqual([]);
+  });
+});
+
+describe('review: environment credentials with surrounding whitespace', () => {
+  it('WHEREVER_API_KEY with a trailing newline (a mounted secret file): the key the server gets is the key that is scrubbed', async () => {
+    const key = 'env-key-3f9a1b77c2';
+    const server = await hostileServer((req, res) => sendJson(res, { errors: [{ message: `key ${String(req.headers.authorization)} is suspended` }] }, 403));
+    vi.stubEnv('WHEREVER_API_KEY', `${key}\n`);
+    const wherever = createWhereverClient({ endpoint: server.url, retry: 0 });
+    const err = await wherever.getStatistics().catch((e: unknown) => e);
+    expect(server.received.map((r) => r.headers.authorization)).toEqual([key]);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).name).not.toBe('TypeError');
+    expect(leaks(everythingShown(err), [key])).toEqual([]);
+  });
+});
+
+describe('review: JWT lifetimes', () => {
+  it('a re-issued JWT (iat 50 min ago, exp in 10 min, the Date header agreeing) expires in 10 min, not 60', async () => {
+    const nowS = () => Math.floor(Date.now() / 1000);
+    const server = await hostileServer((req, res) => {
+      if (req.url === '/partner/login') {
+        const token = jwt({ iat: nowS() - 3000, exp: nowS() + 600 });
+        return sendJson(res, myphoneLogin(token), 200, { date: new Date().toUTCString() });
+      }
+      sendJson(res, emptyPage);
+    });
+    const tokens: { expiresAt: number }[] = [];
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, onTokens: (t) => void tokens.push(t) });
+    await myphone.simcards();
+    expect(Math.abs(tokens[0]!.expiresAt - (Date.now() + 600_000))).toBeLessThan(5_000);
+  });
+});
+
+describe('review: a refused password is not posted on every call', () => {
+  it('30 calls against a login that refuses the password post it at most 6 times a minute', async () => {
+    const server = await hostileServer((req, res) => {
+      if (req.url === '/partner/login') return sendJson(res, { message: 'invalid credentials' }, 401);
+      sendJson(res, emptyPage);
+    });
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, retry: 0 });
+    for (let i = 0; i < 30; i++) await myphone.simcards().catch(() => undefined);
+    const withPassword = server.received.filter((r) => leaks(r.raw, [password]).length > 0).length;
+    expect(withPassword).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('review: a subscription stopped while its login hangs', () => {
+  it('cancels the login: a child process exits promptly', async () => {
+    const server = await hostileServer(() => new Promise(() => undefined)); // the login never answers
+    const dir = mkdtempSync(join(tmpdir(), 'sdk-review-sub-'));
+    const root = fileURLToPath(new URL('../../packages/', import.meta.url));
+    const entry = join(dir, 'child.ts');
+    writeFileSync(
+      entry,
+      `import { createSubscriptionClient, tokenAuth } from '@sdk/core';
+       import { createMyPhoneTokenManager } from '@sdk/myphone';
+       const manager = createMyPhoneTokenManager({ username: 'u', password: 'pw-123456', origin: process.argv[2] });
+       const client = createSubscriptionClient({ url: 'ws://127.0.0.1:9/realtime', protocol: 'appsync', auth: tokenAuth(manager) });
+       const controller = new AbortController();
+       const sub = client.subscribe({ name: 'OnThing', kind: 'subscription', document: 'subscription OnThing{onThing{id}}', bodyPrefix: '', path: ['onThing'] }, {}, { signal: controller.signal });
+       setTimeout(() => { controller.abort(); void client.close(); }, 100);
+       (async () => { try { for await (const _ of sub) void _; } catch (e) { console.log(e.name); } })();`,
+    );
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: join(dir, 'child.mjs'),
+      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
+      external: ['ws', 'graphql-ws'],
+      logLevel: 'silent',
+    });
+    const started = Date.now();
+    const child = spawn(process.execPath, [join(dir, 'child.mjs'), server.origin], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const code = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 8_000);
+      child.on('exit', (c) => {
+        clearTimeout(kill);
+        resolve(c);
+      });
+    });
+    expect(out.trim()).toBe('AbortError');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+});
