@@ -69,7 +69,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         connectionParams: async () => {
           paramsError = undefined;
           try {
-            return authorizationObject(await authHeaders(config.auth));
+            return authorizationObject(await authHeaders(config.auth, signal));
           } catch (err) {
             paramsError = err as SdkError;
             throw err;
