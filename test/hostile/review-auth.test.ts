@@ -160,3 +160,126 @@ describe('review: a subscription stopped while its login hangs', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 });
+
+// ---- realtime: hand-written WebSocket servers (the `ws` package, from core's dependencies) ----
+import { createRequire } from 'node:module';
+import { AuthError, ConnectionError, apiKeyAuth, createSubscriptionClient, type OperationDescriptor, type SubscriptionClient } from '@sdk/core';
+
+const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));
+const { WebSocketServer } = requireFromCore('ws') as { WebSocketServer: new (o: Record<string, unknown>) => any };
+const OnThing: OperationDescriptor<{ onThing: { id: string } | null }, Record<string, never>, { id: string } | null> = {
+  name: 'OnThing',
+  kind: 'subscription',
+  document: 'subscription OnThing{onThing{id}}',
+  bodyPrefix: '',
+  path: ['onThing'],
+};
+type Behaviour = (socket: any, m: { type: string; id?: string; payload?: unknown }, send: (m: unknown) => void) => void;
+const wsServers: { close(): Promise<void> }[] = [];
+const subClients: SubscriptionClient[] = [];
+afterEach(async () => {
+  for (const c of subClients.splice(0)) await c.close();
+  for (const s of wsServers.splice(0)) await s.close();
+});
+async function wsServer(protocol: 'appsync' | 'graphql-ws', behave: Behaviour) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (offered: Set<string>) => (protocol === 'appsync' ? 'graphql-ws' : [...offered][0]) });
+  await new Promise<void>((r) => wss.on('listening', r));
+  const messages: { type: string; id?: string }[] = [];
+  let connections = 0;
+  wss.on('connection', (socket: any) => {
+    connections++;
+    const send = (m: unknown) => socket.readyState === 1 && socket.send(JSON.stringify(m));
+    socket.on('message', (data: Buffer) => {
+      const m = JSON.parse(String(data));
+      messages.push(m);
+      behave(socket, m, send);
+    });
+  });
+  const s = {
+    url: `ws://127.0.0.1:${wss.address().port}/graphql/realtime`,
+    messages,
+    connections: () => connections,
+    ends: () => messages.filter((m) => m.type === 'stop' || m.type === 'complete').length,
+    open: () => [...wss.clients].filter((c: any) => c.readyState <= 1).length,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => r());
+      }),
+  };
+  wsServers.push(s);
+  return s;
+}
+function subClient(url: string, protocol: 'appsync' | 'graphql-ws', extra: Record<string, unknown> = {}): SubscriptionClient {
+  const c = createSubscriptionClient({ url, protocol, auth: apiKeyAuth('key-0123456789'), reconnect: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }, ...extra });
+  subClients.push(c);
+  return c;
+}
+async function until(check: () => boolean, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await delay(10);
+}
+const ack = (protocol: 'appsync' | 'graphql-ws') => (protocol === 'appsync' ? { type: 'connection_ack', payload: { connectionTimeoutMs: 300_000 } } : { type: 'connection_ack' });
+
+describe.each(['appsync', 'graphql-ws'] as const)('review realtime (%s)', (protocol) => {
+  it('a subscription stopped twice sends one stop/complete, and the socket closes', async () => {
+    const server = await wsServer(protocol, (_s, m, send) => {
+      if (m.type === 'connection_init') return send(ack(protocol));
+      if (m.type === 'start') return send({ type: 'start_ack', id: m.id });
+    });
+    const sub = subClient(server.url, protocol).subscribe(OnThing);
+    await sub.ready;
+    await sub.return();
+    await sub.return();
+    await until(() => server.open() === 0);
+    expect(server.ends()).toBe(1);
+    expect(server.open()).toBe(0);
+  });
+
+  it('a subscription stopped while the server has not acked: the socket closes, nothing is started', async () => {
+    const server = await wsServer(protocol, () => undefined); // never acks
+    const controller = new AbortController();
+    const sub = subClient(server.url, protocol).subscribe(OnThing, {}, { signal: controller.signal });
+    await until(() => server.messages.some((m) => m.type === 'connection_init'));
+    controller.abort();
+    await expect(sub.next()).rejects.toMatchObject({ name: 'AbortError' });
+    await until(() => server.open() === 0);
+    expect(server.open()).toBe(0);
+    expect(server.messages.filter((m) => m.type === 'start' || m.type === 'subscribe').length).toBe(0);
+  });
+
+  it('data for unknown ids and a flood of garbage frames do not reach the iterator; the real event does', async () => {
+    const server = await wsServer(protocol, (socket, m, send) => {
+      if (m.type === 'connection_init') return send(ack(protocol));
+      if (m.type === 'start' || m.type === 'subscribe') {
+        if (protocol === 'appsync') send({ type: 'start_ack', id: m.id });
+        const ev = (id: string, value: string) => (protocol === 'appsync' ? { type: 'data', id, payload: { data: { onThing: { id: value } } } } : { type: 'next', id, payload: { data: { onThing: { id: value } } } });
+        for (let i = 0; i < 200; i++) send(ev(`not-${i}`, 'stranger'));
+        // graphql-transport-ws treats a non-JSON frame as a protocol error (close 4400) by spec: AppSync only.
+        if (protocol === 'appsync') for (let i = 0; i < 200; i++) socket.send('{not json');
+        send(ev(m.id!, 'mine'));
+      }
+    });
+    const sub = subClient(server.url, protocol).subscribe(OnThing);
+    const first = await sub.next();
+    expect(first).toEqual({ done: false, value: { id: 'mine' } });
+    await sub.return();
+  });
+
+  it.each([4400, 4500, 1011, 1002])('a server closing with code %i fails the subscription with a typed error (no hang) and no reconnect storm', async (code) => {
+    const server = await wsServer(protocol, (socket, m, send) => {
+      if (m.type === 'connection_init') return send(ack(protocol));
+      if (m.type === 'start' || m.type === 'subscribe') {
+        if (protocol === 'appsync') send({ type: 'start_ack', id: m.id });
+        setTimeout(() => socket.close(code, 'odd'), 20);
+      }
+    });
+    const sub = subClient(server.url, protocol).subscribe(OnThing);
+    const err = await sub.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(server.connections()).toBeLessThanOrEqual(2);
+  });
+});
