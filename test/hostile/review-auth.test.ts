@@ -283,3 +283,51 @@ describe.each(['appsync', 'graphql-ws'] as const)('review realtime (%s)', (proto
     expect(server.connections()).toBeLessThanOrEqual(2);
   });
 });
+
+// ---- waitForBatchJob as a careless caller ----
+import { SdkError } from '@sdk/core';
+
+function job(batchJobId: number, currentStatus: string) {
+  return {
+    __typename: 'BatchJob',
+    batchJobId,
+    statusDetails: { __typename: 'BatchJobStatusDetails', currentStatus, totalSims: 2, successfulSims: currentStatus === 'COMPLETED' ? 2 : 0, failedSims: 0 },
+  };
+}
+
+describe('review: waitForBatchJob', () => {
+  it('a job id that does not exist (getBatchJob answers null) is a typed SdkError, not a TypeError', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { getBatchJob: null } }));
+    const wherever = createWhereverClient({ apiKey: 'key-0123456789', endpoint: server.url });
+    const err = await wherever.waitForBatchJob(999_999, { useSubscription: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SdkError);
+    expect(server.received.length).toBeLessThanOrEqual(2);
+  });
+
+  it('aborting while it polls rejects at once with the reason and sends nothing after the abort', async () => {
+    const server = await hostileServer((req, res) => sendJson(res, { data: { getBatchJob: job(7, 'IN_PROGRESS') } }));
+    const wherever = createWhereverClient({ apiKey: 'key-0123456789', endpoint: server.url });
+    const controller = new AbortController();
+    const waiting = wherever.waitForBatchJob(7, { useSubscription: false, pollIntervalMs: 20, signal: controller.signal, resolveFailures: false });
+    await delay(100);
+    controller.abort(new Error('shutting down'));
+    const at = server.received.length;
+    const started = Date.now();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(200);
+    await delay(100);
+    expect(server.received.length).toBe(at);
+  });
+
+  it('auto mode against a socket that never acks: polling finishes the job, the socket is closed afterwards', async () => {
+    let reads = 0;
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { getBatchJob: job(8, ++reads >= 3 ? 'COMPLETED' : 'IN_PROGRESS') } }));
+    const ws = await wsServer('appsync', () => undefined); // accepts, never acks
+    const wherever = createWhereverClient({ apiKey: 'key-0123456789', endpoint: server.url, realtime: { url: ws.url } });
+    const { via, job: done } = await wherever.waitForBatchJob(8, { pollIntervalMs: 20, resolveFailures: false });
+    expect(done.statusDetails.currentStatus).toBe('COMPLETED');
+    expect(via).toBe('polling');
+    await until(() => ws.open() === 0);
+    expect(ws.open()).toBe(0);
+  });
+});
