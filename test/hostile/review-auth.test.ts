@@ -332,3 +332,66 @@ describe('review: waitForBatchJob', () => {
     expect(ws.open()).toBe(0);
   });
 });
+
+describe('review: a new user with two vendors and listen()', () => {
+  it('Totogi and MyPhone kits over loopback: tokens expire and refresh, then everything closes and the process exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sdk-review-kits-'));
+    const root = fileURLToPath(new URL('../../packages/', import.meta.url));
+    const entry = join(dir, 'child.ts');
+    writeFileSync(
+      entry,
+      `import { createTotogiClient } from '@sdk/totogi';
+       import { createTotogiMock } from '@sdk/totogi/testing';
+       import { createMyPhoneClient } from '@sdk/myphone';
+       import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
+       const totogiApi = createTotogiMock({ accounts: [{ id: 'acc-1', balance: 3 }] });
+       const myphoneApi = createMyPhoneMock({ simcards: generateSimcards(5) });
+       const [t, m] = await Promise.all([totogiApi.listen(), myphoneApi.listen()]);
+       const totogi = createTotogiClient(t.clientOptions);
+       const myphone = createMyPhoneClient(m.clientOptions);
+       const a = await totogi.getAccount({ providerId: totogiApi.providerId, accountId: 'acc-1' });
+       const s = await myphone.simcards({ limit: 2 });
+       totogiApi.auth.expireTokens();
+       myphoneApi.auth.expireTokens();
+       await totogi.getAccount({ providerId: totogiApi.providerId, accountId: 'acc-1' });
+       await myphone.simcards({ limit: 2 });
+       console.log(JSON.stringify({ balance: a?.balance?.value, items: s.items.length, logins: [totogiApi.auth.logins, myphoneApi.auth.logins], refreshes: [totogiApi.auth.refreshes, myphoneApi.auth.refreshes] }));
+       await Promise.all([t.close(), m.close()]);`,
+    );
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: join(dir, 'child.mjs'),
+      alias: {
+        '@sdk/totogi/testing': `${root}totogi/src/testing/index.ts`,
+        '@sdk/myphone/testing': `${root}myphone/src/testing/index.ts`,
+        '@sdk/core/testing': `${root}core/src/testing/index.ts`,
+        '@sdk/totogi': `${root}totogi/src/index.ts`,
+        '@sdk/myphone': `${root}myphone/src/index.ts`,
+        '@sdk/core': `${root}core/src/index.ts`,
+      },
+      nodePaths: [join(root, 'core/node_modules'), join(root, 'totogi/node_modules'), join(root, 'myphone/node_modules')],
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    const started = Date.now();
+    const child = spawn(process.execPath, [join(dir, 'child.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errOut = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (errOut += c));
+    const code = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.on('exit', (c) => {
+        clearTimeout(kill);
+        resolve(c);
+      });
+    });
+    expect(errOut).toBe('');
+    expect(JSON.parse(out.trim())).toMatchObject({ balance: 3, items: 2, logins: [1, 1] });
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 20_000);
+});
