@@ -395,3 +395,85 @@ describe('review: a new user with two vendors and listen()', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 20_000);
 });
+
+import { RedirectError } from '@sdk/core';
+import { createTotogiClient } from '@sdk/totogi';
+
+describe('review: redirects of every kind on login, refresh and Cognito', () => {
+  it.each([301, 302, 303, 307, 308])('HTTP %i: MyPhone login, MyPhone refresh and Cognito never reach the other host', async (status) => {
+    const elsewhere = await hostileServer((_req, res) => sendJson(res, myphoneLogin('stolen-token-1')));
+    let refreshTried = false;
+    const myphoneServer = await hostileServer((req, res) => {
+      if (req.url === '/partner/refresh') {
+        refreshTried = true;
+        res.writeHead(status, { location: `${elsewhere.origin}/partner/refresh` });
+        return res.end();
+      }
+      if (req.url === '/partner/login' && refreshTried) {
+        res.writeHead(status, { location: `${elsewhere.origin}/partner/login` });
+        return res.end();
+      }
+      if (req.url === '/partner/login') return sendJson(res, myphoneLogin('access-token-first'));
+      return sendJson(res, { errors: [{ message: 'Unauthorized' }] }, 401);
+    });
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: myphoneServer.origin, retry: 0 });
+    const err = await myphone.simcards().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const cognito = await hostileServer((_req, res) => {
+      res.writeHead(status, { location: `${elsewhere.origin}/` });
+      res.end();
+    });
+    const totogi = createTotogiClient({ endpoint: `${elsewhere.origin}/graphql-unused`, auth: { username: 'u', password, clientId: 'c', region: 'us-east-1', cognitoEndpoint: cognito.origin }, retry: 0 });
+    const cognitoErr = await totogi.getAccount({ providerId: 'p', accountId: 'a' }).catch((e: unknown) => e);
+    expect(cognitoErr).toBeInstanceOf(RedirectError);
+    expect(elsewhere.received.length).toBe(0);
+    expect(leaks(everythingShown(err) + everythingShown(cognitoErr), [password])).toEqual([]);
+  });
+});
+
+describe('review: 1,000 concurrent callers at expiry, 999 of them giving up', () => {
+  it('one login; the one caller that keeps waiting gets its answer', async () => {
+    const server = await hostileServer(async (req, res) => {
+      if (req.url === '/partner/login') {
+        await delay(200);
+        return sendJson(res, myphoneLogin('access-token-bulk'));
+      }
+      sendJson(res, emptyPage);
+    });
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, retry: 0 });
+    const controllers = Array.from({ length: 1000 }, () => new AbortController());
+    const calls = controllers.map((c) => myphone.simcards({}, { signal: c.signal }).then(() => 'ok', (e: Error) => e.name));
+    await delay(50);
+    for (const c of controllers.slice(1)) c.abort();
+    const results = await Promise.all(calls);
+    expect(results[0]).toBe('ok');
+    expect(results.filter((r) => r === 'AbortError').length).toBe(999);
+    expect(server.received.filter((r) => r.url === '/partner/login').length).toBe(1);
+  });
+});
+
+describe('review: a refresh endpoint that rotates, then refuses', () => {
+  it('falls back to one login; the rotated refresh token was used, the password sent twice in total', async () => {
+    let refreshes = 0;
+    let graphql = 0;
+    const server = await hostileServer((req, res) => {
+      if (req.url === '/partner/login') return sendJson(res, myphoneLogin(`access-login-${server.received.length}`, undefined, 'refresh-A'));
+      if (req.url === '/partner/refresh') {
+        refreshes++;
+        if (refreshes === 1) return sendJson(res, myphoneLogin('access-rotated', undefined, 'refresh-B'));
+        return sendJson(res, { message: 'refresh token revoked' }, 401);
+      }
+      graphql++;
+      if (graphql === 1 || graphql === 3) return sendJson(res, { errors: [{ message: 'Unauthorized' }] }, 401);
+      sendJson(res, emptyPage);
+    });
+    const events: SdkEvent[] = [];
+    const myphone = createMyPhoneClient({ username: 'u', password, origin: server.origin, retry: 0, onEvent: (e) => events.push(e) });
+    await myphone.simcards(); // 401 → refresh (rotates) → replay
+    await myphone.simcards(); // 401 → refresh refused → login → replay
+    const refreshBodies = server.received.filter((r) => r.url === '/partner/refresh').map((r) => r.raw);
+    expect(refreshBodies[1]).toContain('refresh-B');
+    expect(server.received.filter((r) => leaks(r.raw, [password]).length > 0).length).toBe(2);
+    expect(leaks(events.map((e) => everythingShown(e)).join('\n'), [password, 'refresh-A', 'refresh-B', 'access-rotated'])).toEqual([]);
+  });
+});
