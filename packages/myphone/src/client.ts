@@ -16,6 +16,10 @@ import { MYPHONE_GRAPHQL_PATH, MYPHONE_ORIGIN } from './constants.js';
 import { listValidators, type DidItem, type DidRentDeductionItem, type FilterArg, type SimcardItem, type SortArg, type TariffItem } from './filters.js';
 import type { DidRentDeductionsQuery, DidRentDeductionsQueryVariables, DidServiceDidsQuery, DidServiceDidsQueryVariables, SimcardsQuery, SimcardsQueryVariables, TariffsQuery, TariffsQueryVariables } from './generated/graphql.js';
 import { operations, type MyPhoneMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 interface MyPhoneBaseOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /** API origin. Default `https://api.myphone.group` (the reference writes http; see README, Judgement calls). */
@@ -133,6 +137,7 @@ export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhone
     });
   }
   const executor = createExecutor({
+    sdk: SDK_PACKAGE,
     ...rest,
     endpoint: endpoint ?? joinUrl(origin, MYPHONE_GRAPHQL_PATH),
     auth: tokenAuth(provider, { secrets: password ? [password] : [] }),

@@ -16,13 +16,17 @@
  */
 import { AbortError, AuthError, ConnectionError, SdkError, ValidationError, sleep } from '@sdk/core';
 import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
-import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
+import type { OpenEnum, OpenResult } from '@sdk/core';
+import type { BatchJobFieldsFragment as KnownBatchJob, BatchJobStatus } from './generated/graphql.js';
+
+/** A batch job as the API may send it: statuses added after this SDK was generated included. */
+type BatchJobFieldsFragment = OpenResult<KnownBatchJob>;
 import type { WhereverMethods } from './generated/operations.js';
 import { emitterOf, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface BatchJobProgress {
   batchJobId: number;
-  currentStatus: BatchJobStatus;
+  currentStatus: OpenEnum<BatchJobStatus>;
   totalSims: number;
   successfulSims: number;
   failedSims: number;
@@ -70,7 +74,8 @@ type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> &
   Pick<WhereverSubscriptions, 'updatedBatchJob'> & { readonly realtime?: Pick<WhereverSubscriptions['realtime'], 'protocol'> | undefined };
 
 const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
-const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus);
+// A status added after this SDK was generated is not assumed to be running: `finishedAt` says it ended.
+const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus) || job.finishedAt != null;
 
 /** The socket could not be used; in `auto` mode this means: poll instead. */
 class SocketUnavailable extends Error {}

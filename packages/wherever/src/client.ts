@@ -10,7 +10,11 @@ import {
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
 import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
 import { operations, type WhereverMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
 import { createWhereverSubscriptions, type WhereverRealtimeOptions, type WhereverSubscriptions } from './subscriptions.js';
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /**
@@ -19,9 +23,9 @@ export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' 
    */
   apiKey?: string | undefined;
   /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Subscriptions: the real-time endpoint, protocol, reconnect policy and `onReconnect` hook. */
-  realtime?: WhereverRealtimeOptions;
+  realtime?: WhereverRealtimeOptions | undefined;
 }
 
 export interface WhereverBatchJobs {
@@ -83,7 +87,7 @@ export function createWhereverClient(options: WhereverClientOptions = {}): Where
       { field: 'apiKey' },
     );
   }
-  const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
+  const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: apiKeyAuth(apiKey) });
   const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {

@@ -151,6 +151,17 @@ describe('waitForBatchJob', () => {
     expect(api.realtime.stats.connections).toBe(0);
   });
 
+  it('ends on a status added after this SDK was generated when finishedAt says the job ended (enums are open)', async () => {
+    const { api, wherever } = await setup({ sims: generateSims(10), batchJobs: 'manual' });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'x' } });
+    const job = (await wherever.getBatchJob({ batchJobId }))!;
+    const later = { ...job, finishedAt: 1_700_000_000_000, statusDetails: { ...job.statusDetails, currentStatus: 'PARTIALLY_COMPLETED' } };
+    api.override('GetBatchJob', () => ({ data: { getBatchJob: later } }) as never);
+    const result = await wherever.waitForBatchJob(batchJobId, { useSubscription: false, pollIntervalMs: 1, resolveFailures: false, signal: AbortSignal.timeout(5_000) });
+    const status: string = result.job.statusDetails.currentStatus; // typed as the known values | (string & {})
+    expect(status).toBe('PARTIALLY_COMPLETED');
+  });
+
   it('auto mode falls back to polling when the socket cannot be opened', async () => {
     const { api, server } = await setup({ batchJobs: { simsPerStep: 5, intervalMs: 2 } });
     const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, realtime: { url: 'ws://127.0.0.1:1/graphql/realtime', reconnect: { retries: 0 } } });

@@ -8,6 +8,8 @@ export interface TokenSet {
   refreshToken?: string | undefined;
   /** When the refresh token expires, in ms since the epoch; unknown when undefined. */
   refreshExpiresAt?: number | undefined;
+  /** Other credentials issued with these tokens (Cognito's ID token): never sent, but scrubbed like them. */
+  otherSecrets?: readonly string[] | undefined;
 }
 
 export interface TokenEvent {
@@ -151,7 +153,8 @@ export class TokenManager implements TokenProvider {
 
   secrets(): readonly string[] {
     const t = this.#tokens;
-    const current = t ? (t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken]) : [];
+    const held = t ? (t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken]) : [];
+    const current = t?.otherSecrets ? [...held, ...t.otherSecrets] : held;
     return this.#past.length === 0 ? current : [...current, ...this.#past];
   }
 
@@ -235,7 +238,7 @@ export class TokenManager implements TokenProvider {
     const { warning, ...tokens } = issued;
     const previous = this.#tokens;
     if (previous) {
-      for (const old of [previous.accessToken, previous.refreshToken]) {
+      for (const old of [previous.accessToken, previous.refreshToken, ...(previous.otherSecrets ?? [])]) {
         if (old && old !== tokens.accessToken && old !== tokens.refreshToken && !this.#past.includes(old)) this.#past.push(old);
       }
       if (this.#past.length > 32) this.#past.splice(0, this.#past.length - 32);
