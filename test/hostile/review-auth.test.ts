@@ -163,7 +163,7 @@ describe('review: a subscription stopped while its login hangs', () => {
 
 // ---- realtime: hand-written WebSocket servers (the `ws` package, from core's dependencies) ----
 import { createRequire } from 'node:module';
-import { AuthError, ConnectionError, apiKeyAuth, createSubscriptionClient, type OperationDescriptor, type SubscriptionClient } from '@sdk/core';
+import { ConnectionError, apiKeyAuth, createSubscriptionClient, type OperationDescriptor, type SubscriptionClient } from '@sdk/core';
 
 const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));
 const { WebSocketServer } = requireFromCore('ws') as { WebSocketServer: new (o: Record<string, unknown>) => any };
