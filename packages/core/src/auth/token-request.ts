@@ -157,7 +157,11 @@ export function tokenExpiry(input: LifetimeInput): { expiresAt: number; warning?
     const exp = jwtClaim(input.token, 'exp');
     const iat = jwtClaim(input.token, 'iat');
     if (typeof exp === 'number' && Number.isFinite(exp)) {
-      lifetime = typeof iat === 'number' && Number.isFinite(iat) && iat < exp ? (exp - iat) * 1000 : exp * 1000 + skew - receivedAt;
+      // By the server's clock when its Date is known; by `iat` when the token has one. Both: the shorter,
+      // as a re-issued token's `iat` lies in the past (a late renewal costs a 401, an early one a login).
+      const byIat = typeof iat === 'number' && Number.isFinite(iat) && iat < exp ? (exp - iat) * 1000 : undefined;
+      const byDate = serverDate === undefined ? undefined : exp * 1000 - serverDate;
+      lifetime = byIat !== undefined && byDate !== undefined ? Math.min(byIat, byDate) : byIat ?? byDate ?? exp * 1000 - receivedAt;
       source = 'the token’s exp';
     }
   }

@@ -53,6 +53,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let healthyTimer: ReturnType<typeof setTimeout> | undefined;
   let kaTimeoutMs = 300_000;
+  let authAbort: AbortController | undefined;
   const { emit, hook } = userCallbacks(config.emit);
   const backoff = backoffOptions(config.reconnect);
   // Up longer than the longest backoff (and a second at least): the connection works, start counting afresh.
@@ -73,6 +74,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   /** Abandon the current socket without waiting for a close handshake (a dead peer would never answer). */
   function abandon(code = 1000) {
     generation++;
+    authAbort?.abort(); // a login still running for the abandoned connection is no longer wanted
     clearTimers();
     const s = socket;
     socket = undefined;
@@ -123,10 +125,11 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     state = 'connecting';
     emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, failures) });
     const gen = ++generation;
+    authAbort = new AbortController();
     let headers: Record<string, string>;
     let WebSocketImpl;
     try {
-      headers = await authHeaders(config.auth);
+      headers = await authHeaders(config.auth, authAbort.signal);
       WebSocketImpl = await loadWebSocket(config.WebSocket);
     } catch (err) {
       if (gen === generation) failAll(err instanceof SdkError ? err : new ConnectionError('realtime connection could not start', { cause: err }));
@@ -295,8 +298,9 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     let headers = connectHeaders;
     if (!headers) {
       try {
-        headers = await authHeaders(config.auth);
+        headers = await authHeaders(config.auth, authAbort?.signal);
       } catch (err) {
+        if (gen !== generation || entries.get(entry.id) !== entry) return;
         return finish(entry, err as SdkError);
       }
       if (gen !== generation || entries.get(entry.id) !== entry || state !== 'open') return;

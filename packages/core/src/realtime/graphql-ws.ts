@@ -24,11 +24,12 @@ interface Entry {
 }
 
 /** A subclass that records the HTTP status of a refused upgrade (`ws` only), which graphql-ws cannot see. */
-function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number | undefined) => void): WebSocketConstructor {
+function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number | undefined) => void, onCreated: (socket: WebSocketLike & { terminate?: () => void }) => void): WebSocketConstructor {
   const Recording = class extends (Base as unknown as new (url: string, protocols?: string | string[]) => WebSocketLike & { on?: (e: string, fn: (...a: any[]) => void) => void; terminate?: () => void }) {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       onStatus(undefined);
+      onCreated(this);
       this.on?.('unexpected-response', (_req: unknown, res: { statusCode?: number }) => {
         onStatus(res.statusCode);
         this.terminate?.();
@@ -42,6 +43,8 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
   const entries = new Set<Entry>();
   let client: Promise<Client> | undefined;
   let socket: (WebSocketLike & { terminate?: () => void }) | undefined;
+  /** The newest socket, from its construction (before `opened`): one still waiting for its ack can be dropped. */
+  let latest: (WebSocketLike & { terminate?: () => void }) | undefined;
   let connected = false;
   let httpStatus: number | undefined;
   let paramsError: SdkError | undefined;
@@ -60,7 +63,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
       const [{ createClient }, WebSocketImpl] = await Promise.all([importAtRuntime<typeof import('graphql-ws')>('graphql-ws'), loadWebSocket(config.WebSocket)]);
       return createClient({
         url: config.url,
-        webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status)),
+        webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status), (s) => (latest = s)),
         lazy: true,
         lazyCloseTimeout: 0,
         retryAttempts: config.reconnect.retries,
@@ -70,13 +73,14 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         connectionParams: async () => {
           paramsError = undefined;
           try {
-            return authorizationObject(await authHeaders(config.auth));
+            return authorizationObject(await authHeaders(config.auth, signal));
           } catch (err) {
             paramsError = err as SdkError;
             throw err;
           }
         },
-        shouldRetry: (event) => refusal(event) === undefined && paramsError === undefined,
+        // Not for nobody: a socket dropped because its last subscription ended must not reconnect.
+        shouldRetry: (event) => entries.size > 0 && refusal(event) === undefined && paramsError === undefined,
         retryWait: async (retries) => {
           if (signal.aborted) return;
           attempts = retries + 1;
@@ -160,9 +164,20 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     const unsubscribe = entry.unsubscribe;
     entry.unsubscribe = undefined;
     if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one
+    // The library closes a socket only once acked: one still connecting (a server that never acks) would
+    // stay open, and dispose() wait, until the ack timeout. Nobody needs it any more.
+    if (entries.size === 0 && !connected) dropConnecting();
     if (!error) return entry.channel.end();
     if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, attempts), durationMs: 0, error });
     entry.channel.fail(error, discard);
+  }
+
+  function dropConnecting() {
+    const s = latest;
+    latest = undefined;
+    if (!s || s.readyState > 1) return;
+    if (s.terminate) s.terminate();
+    else s.close(1000, 'Normal Closure');
   }
 
   function subscribe(op: OperationDescriptor, variables?: Record<string, unknown>, options: SubscribeOptions = {}) {
@@ -210,6 +225,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     },
     async close() {
       for (const entry of [...entries]) finish(entry);
+      if (!connected) dropConnecting();
       closing.abort();
       const c = client;
       client = undefined;
