@@ -7,7 +7,6 @@ import { deflateSync, gzipSync, brotliCompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphQLClient } from 'graphql-request';
 import {
-  AuthError,
   ConnectionError,
   GraphQLResponseError,
   HttpError,
