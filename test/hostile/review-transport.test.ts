@@ -294,3 +294,41 @@ describe('odd statuses on a mutation: sent once, typed', () => {
 void ConnectionError;
 void GraphQLResponseError;
 void createTotogiClient;
+
+describe('a body in many tiny chunks', () => {
+  /** A 200 whose chunked body is `n` one-byte chunks: 6 bytes on the wire per byte of body. */
+  function tinyChunks(res: ServerResponse, n: number): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
+    const socket = res.socket!;
+    const head = '{"data":{"read":{"id":"';
+    socket.write(`${head.length.toString(16)}\r\n${head}\r\n`);
+    const block = Buffer.from('1\r\na\r\n'.repeat(16_384));
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < n) {
+        sent += 16_384;
+        if (!socket.write(block)) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+      socket.write('4\r\n"}}}\r\n0\r\n\r\n');
+    };
+    pump();
+  }
+
+  it('node:http: 256 Ki one-byte chunks (a 256 KiB body, far under the cap) do not cost ~200 bytes of heap per byte', async () => {
+    const n = 256 * 1024;
+    const server = await hostileServer((_req, res) => tinyChunks(res, n));
+    const ex = createExecutor({ endpoint: server.url, auth: noAuth(), retry: 0, timeoutMs: 60_000 });
+    const base = process.memoryUsage().heapUsed;
+    let peak = base;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 5);
+    const out = await ex.execute<{ id: string }>(queryOp, {}, undefined).finally(() => clearInterval(sampler));
+    expect(out.data.id).toHaveLength(n);
+    // Kept as one Buffer per chunk, the body held ~50 MB of heap for 256 KiB; at the 32 MiB default cap that is
+    // several GB, past V8's heap limit: a hostile server could end the process with ~200 MB of traffic.
+    expect(peak - base).toBeLessThan(20 * 1024 * 1024);
+  }, 60_000);
+});
