@@ -332,3 +332,11 @@ describe('a body in many tiny chunks', () => {
     expect(peak - base).toBeLessThan(20 * 1024 * 1024);
   }, 60_000);
 });
+
+describe('a custom transport that breaks its contract', () => {
+  it.each([undefined, null, 'ok'])('resolving %j instead of a response is a typed error, not a TypeError', async (value) => {
+    const ex = createExecutor({ endpoint: 'http://127.0.0.1:9/graphql', auth: noAuth(), retry: 0, transport: async () => value as never });
+    const err = await ex.execute(mutationOp, {}, undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SdkError);
+  });
+});
