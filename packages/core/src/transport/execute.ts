@@ -380,7 +380,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       emit?.({ type: 'request', operationName: op.name, attempt });
       const attemptStarted = emit ? Date.now() : 0;
 
-      let failure: Failure;
+      let failure: Failure | undefined;
       let res: TransportResponse | undefined;
       try {
         res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars, maxResponseBytes });
@@ -403,7 +403,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         userSignal?.removeEventListener('abort', onAbort);
       }
 
-      if (res) {
+      if (res !== undefined && res !== null) {
         const outcome = classify(op, res, mode, attempt);
         if (emit) emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: requestIdOf(res.headers) });
         if ('ok' in outcome) {
@@ -411,7 +411,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         }
         failure = outcome;
       }
-      failure = failure!;
+      // A custom transport that resolved without a response: the request may have left.
+      failure ??= { error: new ConnectionError(`${op.name}: the transport resolved without a response`, { operationName: op.name, attempts: attempt }), retry: 'unsafe' };
 
       if (failure.unauthorized && !replayed && auth.onUnauthorized) {
         replayed = true; // a replay after refreshing credentials does not use up a retry
