@@ -340,3 +340,61 @@ describe('a custom transport that breaks its contract', () => {
     expect(err).toBeInstanceOf(SdkError);
   });
 });
+
+describe('held: no redirect is followed, in any form', () => {
+  const TRANSPORTS = [
+    { transport: 'node:http', options: {} },
+    { transport: 'fetch', options: { fetch: globalThis.fetch } },
+  ] as const;
+  const wherever = VENDORS.find((v) => v.vendor === 'wherever')!;
+  const cases = [301, 302, 303, 307, 308].flatMap((status) =>
+    (['other host', 'relative path', 'same host, other port'] as const).flatMap((where) => TRANSPORTS.map((t) => ({ status, where, ...t }))),
+  );
+  it.each(cases)('$status to $where ($transport): one request, RedirectError, nothing elsewhere', async ({ status, where, options }) => {
+    const other = await hostileServer((_req, res) => sendJson(res, { data: wherever.mutationData }));
+    const server = await hostileServer((req, res) => {
+      if (req.url !== '/graphql') return sendJson(res, { data: wherever.mutationData });
+      res.writeHead(status, { location: where === 'relative path' ? '/elsewhere' : where === 'other host' ? other.url.replace('127.0.0.1', 'localhost') : other.url });
+      res.end();
+    });
+    const err = await wherever
+      .client(server.url, { ...options, retry: { maxRetries: 3, retryMutations: true, baseDelayMs: 1, maxDelayMs: 1 } })
+      .mutate()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RedirectError);
+    expect(server.received).toHaveLength(1);
+    expect(other.received).toHaveLength(0);
+  });
+});
+
+describe('held: server-requested waits are bounded', () => {
+  const wherever = VENDORS.find((v) => v.vendor === 'wherever')!;
+  it.each([
+    ['huge', String(10 ** 9)],
+    ['a far-future date', new Date(Date.now() + 86_400_000).toUTCString()],
+  ])('Retry-After %s with a 300 ms deadline: fails at once, one request', async (_what, value) => {
+    const server = await hostileServer((_req, res) => sendJson(res, 'slow down', 429, { 'retry-after': value }));
+    const started = Date.now();
+    const err = await wherever.client(server.url).mutate({ deadlineMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect(server.received).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
+  it.each([
+    ['negative', '-5'],
+    ['a past date', new Date(Date.now() - 86_400_000).toUTCString()],
+    ['garbage', 'soon'],
+  ])('Retry-After %s: a normal bounded retry (maxRetries + 1 requests)', async (_what, value) => {
+    const server = await hostileServer((_req, res) => sendJson(res, 'slow down', 429, { 'retry-after': value }));
+    await wherever.client(server.url, { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1 } }).mutate().catch((e: unknown) => e);
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('a 429 storm with Retry-After: 0 and a 200 ms deadline stops at the retry limit or the deadline', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, 'slow down', 429, { 'retry-after': '0' }));
+    const err = await wherever.client(server.url, { retry: { maxRetries: 100 } }).mutate({ deadlineMs: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SdkError);
+    expect(server.received.length).toBeLessThanOrEqual(101);
+  });
+});
