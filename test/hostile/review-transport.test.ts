@@ -277,6 +277,10 @@ describe('odd statuses on a mutation: sent once, typed', () => {
     ['101', (res) => { res.writeHead(101, { connection: 'upgrade', upgrade: 'websocket' }); res.end(); }],
     ['103 then 200 data', (res) => { res.writeEarlyHints({ link: '</x>; rel=preload' }); sendJson(res, { data: { updateSim: { iccid: '1', statusid: 3 } } }); }],
     ['599', (res) => sendJson(res, 'odd', 599)],
+    ['204 + content-encoding gzip', (res) => { res.writeHead(204, { 'content-encoding': 'gzip' }); res.end(); }],
+    ['200 + content-encoding br, empty body', (res) => { res.writeHead(200, { 'content-encoding': 'br', 'content-length': '0' }); res.end(); }],
+    ['200 + content-encoding deflate, plain JSON body', (res) => { res.writeHead(200, { 'content-encoding': 'deflate', 'content-type': 'application/json' }); res.end(JSON.stringify({ data: { updateSim: { iccid: '1', statusid: 3 } } })); }],
+    ['200 data then reset before the end', (res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' }); res.write('{"data":{"updateSim":{"iccid":"1","statusid":3}}}'); setTimeout(() => res.socket?.resetAndDestroy(), 10); }],
     ['content-length lie (longer than sent)', (res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' }); res.write('{"data":{"updateSim":{"iccid":"1"}}}'); setTimeout(() => res.socket?.destroy(), 20); }],
     ['chunked stall after data', (res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"data":{"updateSim":{"iccid":"1","statusid":3}}}'); }],
   ];
