@@ -11,6 +11,8 @@ interface Vendor {
   dir: string;
   clientInterface: string;
   scalars: Record<string, string | { input: string; output: string }>;
+  /** How each custom scalar's values are checked before sending (kinds in core/src/transport/validate.ts). */
+  scalarChecks: Record<string, string>;
   table: Record<string, unknown>;
 }
 
@@ -19,7 +21,9 @@ const vendors: Vendor[] = [
     dir: 'packages/wherever',
     clientInterface: 'WhereverMethods',
     // Long travels as a JSON number (the seed's examples); values above 2^53 would lose precision.
-    scalars: { Long: 'number' },
+    // SortDirection: the seed types sort fields String and documents the values asc and desc.
+    scalars: { Long: 'number', SortDirection: "'asc' | 'desc'" },
+    scalarChecks: { Long: 'safeInteger', SortDirection: 'oneOf:asc,desc' },
     table: {
       pageSize: 100,
       maxPageSize: 100,
@@ -36,12 +40,14 @@ const vendors: Vendor[] = [
     dir: 'packages/totogi',
     clientInterface: 'TotogiMethods',
     scalars: { AWSDate: 'string', AWSDateTime: 'string', AWSEmail: 'string', AWSJSON: 'string', AWSPhone: 'string', AWSURL: 'string' },
+    scalarChecks: { AWSDate: 'date', AWSDateTime: 'dateTime', AWSEmail: 'email', AWSJSON: 'jsonString', AWSPhone: 'string', AWSURL: 'url' },
     table: { pageSize: 25, maxPageSize: 25 },
   },
   {
     dir: 'packages/myphone',
     clientInterface: 'MyPhoneMethods',
     scalars: { Decimal: { input: 'number | string', output: 'number' }, DateTime: 'string', JSON: 'unknown', QuotaUnit: 'string' },
+    scalarChecks: { Decimal: 'decimal', DateTime: 'isoDate', JSON: 'json', QuotaUnit: 'string' },
     table: { pageSize: 100 },
   },
 ];
@@ -80,7 +86,7 @@ const config: CodegenConfig = {
           schema: `${v.dir}/schema/*.graphql`,
           documents: `${v.dir}/operations/*.graphql`,
           plugins: ['./tools/codegen/operations-table.cjs'],
-          config: { ...v.table, typesImport: './graphql.js', clientInterface: v.clientInterface },
+          config: { ...v.table, scalarChecks: v.scalarChecks, typesImport: './graphql.js', clientInterface: v.clientInterface },
         },
       ],
     ]),

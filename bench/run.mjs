@@ -7,9 +7,10 @@ import { iteration } from './sections/iteration.mjs';
 import { memory } from './sections/memory.mjs';
 import { tokenRefresh } from './sections/token-refresh.mjs';
 import { size } from './sections/size.mjs';
+import { validation } from './sections/validation.mjs';
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const sections = { overhead, coldStart, iteration, memory, tokenRefresh, size };
+const sections = { overhead, validation, coldStart, iteration, memory, tokenRefresh, size };
 
 console.log(`node ${process.version} on ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores${QUICK ? ' (quick smoke: too few rounds for meaningful timings)' : ''}`);
 let failed = false;

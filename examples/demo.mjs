@@ -26,7 +26,7 @@ sections.push(async () => {
   const server = await api.listen();
   console.log(`\n== MyPhone (fake at ${server.origin}) ==`);
   try {
-    const myphone = createMyPhoneClient({ ...api.credentials, origin: server.origin });
+    const myphone = createMyPhoneClient(server.clientOptions);
     // Offset pagination knows the total after the first page, so it fetches 4 pages at a time, in order.
     let total = 0;
     let blocked = 0;
@@ -40,7 +40,7 @@ sections.push(async () => {
     await myphone.simcard.block({ simcardId: first.items[0].id });
     const [after] = (await myphone.simcards({ limit: 1 })).items;
     console.table([{ simcards: total, blocked, 'total balance': balance.toFixed(2), [`SIM ${after.id} blocked now`]: after.isBlocked }]);
-    console.log(`(${api.auth.loginCalls} login, ${api.requests.length} GraphQL requests)`);
+    console.log(`(${api.auth.logins} login, ${api.requests.length} GraphQL requests)`);
   } finally {
     await server.close();
   }
@@ -52,7 +52,7 @@ sections.push(async () => {
   const api = createWhereverMock({ sims: generateSims(40), batchJobs: { simsPerStep: 5, intervalMs: 20 } });
   const server = await api.listen();
   console.log(`\n== wherever subscriptions and batch jobs (real-time fake at ${server.realtimeUrl}) ==`);
-  const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint });
+  const wherever = createWhereverClient(server.clientOptions);
   try {
     const updates = wherever.updatedSim();
     await updates.ready;
@@ -90,7 +90,7 @@ sections.push(async () => {
   const server = await api.listen();
   console.log(`\n== Totogi (fake at ${server.endpoint}, Cognito at ${server.cognitoEndpoint}) ==`);
   try {
-    const totogi = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint });
+    const totogi = createTotogiClient(server.clientOptions);
     const { providerId } = api;
     await totogi.creditAccount({ input: { providerId, accountId: 'acc-alice', amount: 5 } });
     await totogi.debitAccount({ input: { providerId, accountId: 'acc-bob', amount: 2.5, mode: 'IMMEDIATE' } });
@@ -108,7 +108,7 @@ sections.push(async () => {
     }
     const plans = await totogi.getPlans.all({ providerId }).toArray();
     console.log(`plans (Relay connection, walked with for await): ${plans.map((p) => p.name).join(', ')}`);
-    console.log(`(${api.cognito.logins.length} Cognito login, ${api.requests.length} GraphQL requests)`);
+    console.log(`(${api.auth.logins} Cognito login, ${api.requests.length} GraphQL requests)`);
   } finally {
     await server.close();
   }

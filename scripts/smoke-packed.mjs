@@ -35,7 +35,7 @@ const bodies = {
     code: `{
   const api = createWhereverMock({ sims: generateSims(7) });
   const server = await api.listen();
-  const client = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint });
+  const client = createWhereverClient(server.clientOptions);
   const all = await client.listSims.all({ limit: 5 }).toArray();
   await server.close();
   if (all.length !== 7) throw new Error('wherever: expected 7 SIMs, got ' + all.length);
@@ -48,7 +48,7 @@ const bodies = {
     code: `{
   const api = createMyPhoneMock({ simcards: generateSimcards(12) });
   const server = await api.listen();
-  const client = createMyPhoneClient({ ...api.credentials, origin: server.origin });
+  const client = createMyPhoneClient(server.clientOptions);
   const all = await client.simcards.all({ limit: 5 }, { concurrency: 2 }).toArray();
   await server.close();
   if (all.length !== 12) throw new Error('myphone: expected 12 simcards, got ' + all.length);
@@ -61,7 +61,7 @@ const bodies = {
     code: `{
   const api = createTotogiMock();
   const server = await api.listen();
-  const client = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint });
+  const client = createTotogiClient(server.clientOptions);
   const err = await client.getAccount({ providerId: api.providerId, accountId: 'no-such-account' }).catch((e) => e);
   await server.close();
   if (!isApiError(err, 'AccountNotFound')) throw new Error('totogi: expected AccountNotFound, got ' + err);
@@ -103,6 +103,54 @@ run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node16.json'], app);
 run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node16-cjs.json'], app);
 console.log('smoke: tsc (bundler resolution)');
 run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.bundler.json'], app);
+
+// A strict consumer (issue 13): exactOptionalPropertyTypes, noUncheckedIndexedAccess and our declarations checked
+// (skipLibCheck: false), with the TypeScript we build with and with the newest major on the registry (fetched
+// with npx, so it is not a workspace dependency). Optional options must accept `undefined`.
+const strictBody = `import { createWhereverClient, SIM_STATUS_ID, simStatusName, type CallOptions } from '@sdk/wherever';
+import { createMyPhoneClient, filters } from '@sdk/myphone';
+import { createTotogiClient } from '@sdk/totogi';
+declare const maybe: number | undefined;
+declare const maybeString: string | undefined;
+export async function strictConsumer(): Promise<void> {
+  const wherever = createWhereverClient({ apiKey: 'k', endpoint: maybeString, timeoutMs: maybe, retry: undefined });
+  const options: CallOptions = { timeoutMs: maybe, deadlineMs: undefined, signal: undefined, retry: undefined };
+  for await (const sim of wherever.listSims.all({ limit: maybe, order: { iccid: 'asc' }, filter: { statusid: { in: [SIM_STATUS_ID.ACTIVATED] } } }, { concurrency: maybe, signal: undefined })) {
+    const name: string | undefined = simStatusName(sim.statusid);
+    console.log(sim.iccid, name);
+  }
+  await wherever.listSims({ limit: 10, nextToken: maybeString }, options);
+  // @ts-expect-error sort direction is 'asc' | 'desc'
+  await wherever.listSims({ limit: 10, order: { iccid: 'ascending' } });
+  const myphone = createMyPhoneClient({ username: 'u', password: 'p', origin: maybeString });
+  await myphone.simcards.all({ limit: maybe, filter: filters.simcards.where('isBlocked', 'EQ', false) }).toArray();
+  const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 't' } }, endpoint: maybeString });
+  const r = await totogi.getAccount.result({ providerId: 'p', accountId: 'a' });
+  if (r === null) return;
+  switch (r.__typename) {
+    case 'Account':
+      console.log(r.id);
+      break;
+    default:
+      console.log('not an account:', r.__typename);
+  }
+}
+`;
+writeFileSync(join(app, 'consumer-strict.mts'), strictBody);
+writeFileSync(
+  join(app, 'tsconfig.strict.json'),
+  JSON.stringify({ compilerOptions: { ...strict, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, module: 'node16', moduleResolution: 'node16' }, files: ['consumer-strict.mts'] }),
+);
+console.log('smoke: tsc 5.9 (strict consumer: exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck false)');
+run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.strict.json'], app);
+const newest = execFileSync('npm', ['view', 'typescript', 'dist-tags.latest'], { encoding: 'utf8' }).trim();
+const major = newest.split('.')[0];
+if (major !== '5') {
+  // TypeScript 7 is the native compiler; its package still installs a `tsc` binary.
+  console.log(`smoke: tsc ${newest} (newest major on the registry; strict and node16 consumers)`);
+  run('npx', ['-y', '-p', `typescript@${major}`, 'tsc', '-p', 'tsconfig.strict.json'], app);
+  run('npx', ['-y', '-p', `typescript@${major}`, 'tsc', '-p', 'tsconfig.node16.json'], app);
+}
 
 const nodes = versions.length ? versions : [process.versions.node.split('.')[0]];
 for (const v of nodes) {

@@ -100,7 +100,7 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     const { respond, injected } = chaos(2, (n) => {
       if (n === 20 && !expired) {
         expired = true;
-        api.auth.expireAccessTokens(); // every token issued so far is now refused with 401
+        api.auth.expireTokens(); // every token issued so far is now refused with 401
       }
     });
     api.override('Simcards', respond);
@@ -109,7 +109,7 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     for await (const sim of myphone.simcards.all({ limit: 50 }, { concurrency: 4 })) seen.push(sim.id);
     expect(report('offset', seen, { ...injected, expiredToken: 1 })).toEqual({ duplicates: 0, lost: 0 });
     expect(expired).toBe(true);
-    expect(api.auth.refreshCalls + api.auth.loginCalls).toBeGreaterThanOrEqual(2);
+    expect(api.auth.refreshes + api.auth.logins).toBeGreaterThanOrEqual(2);
     expect(seen.map(Number)).toEqual([...seen].map(Number).sort((a, b) => a - b));
   });
 
@@ -122,11 +122,11 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     const { respond, injected } = chaos(3, (n) => {
       if (n === 30 && !expired) {
         expired = true;
-        api.cognito.expireTokens(); // the fake now answers 401 to every token issued so far
+        api.auth.expireTokens(); // the fake now answers 401 to every token issued so far
       }
     });
     api.override('ListUsers', respond);
-    const totogi = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint, retry, timeoutMs: TIMEOUT_MS });
+    const totogi = createTotogiClient({ ...server.clientOptions, retry, timeoutMs: TIMEOUT_MS });
     const seen: string[] = [];
     for await (const user of totogi.listUsers.all({ providerId: api.providerId })) seen.push(user.email!);
     // The fake's own API user is listed too: 2,001 users in all.

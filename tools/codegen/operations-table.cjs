@@ -13,6 +13,8 @@
  *   itemsField       { OperationName: 'simList' } where a page's items are not in `items`
  *   bounds           { OperationName: [{ name: 'params.includeIccIds', maxItems: 1000 }] }
  *   clientInterface  name of the emitted method-tree interface, e.g. 'WhereverMethods'
+ *   scalarChecks     { Long: 'safeInteger', AWSDateTime: 'dateTime' }: how custom scalars are checked before
+ *                    sending (kinds in core/src/transport/validate.ts); a custom scalar not listed is any JSON value
  */
 const {
   Kind,
@@ -25,7 +27,41 @@ const {
   isNonNullType,
   isScalarType,
   isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  typeFromAST,
 } = require('graphql');
+
+const BUILT_IN_SCALARS = new Set(['String', 'ID', 'Int', 'Float', 'Boolean']);
+
+/**
+ * The compact input-type table the runtime validator compiles from: every input object, enum and custom
+ * scalar reachable from the operations' variables.
+ */
+function inputTypeTable(schema, operations, scalarChecks) {
+  const inputs = {};
+  const enums = {};
+  const scalars = {};
+  const visit = (type) => {
+    const named = getNamedType(type);
+    if (isScalarType(named)) {
+      if (!BUILT_IN_SCALARS.has(named.name)) scalars[named.name] = scalarChecks[named.name] ?? 'json';
+    } else if (isEnumType(named)) {
+      enums[named.name] ??= named.getValues().map((v) => v.name);
+    } else if (isInputObjectType(named) && !inputs[named.name]) {
+      const fields = {};
+      inputs[named.name] = fields;
+      for (const f of Object.values(named.getFields())) {
+        const ref = String(f.type);
+        fields[f.name] = isNonNullType(f.type) && f.defaultValue !== undefined ? `?${ref}` : ref;
+        visit(f.type);
+      }
+    }
+  };
+  for (const op of operations) for (const v of op.variableDefinitions ?? []) visit(typeFromAST(schema, v.type));
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return { inputs: sorted(inputs), enums: sorted(enums), scalars: sorted(scalars) };
+}
 
 const KIND_SUFFIX = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
 
@@ -73,9 +109,70 @@ function tsScalar(type) {
   const named = getNamedType(type);
   let ts = 'unknown';
   if (isScalarType(named)) ts = { String: 'string', ID: 'string', Int: 'number', Float: 'number', Boolean: 'boolean', Long: 'number' }[named.name] ?? 'string';
-  else if (isEnumType(named)) ts = named.getValues().map((v) => JSON.stringify(v.value)).join(' | ');
+  else if (isEnumType(named)) ts = `${named.getValues().map((v) => JSON.stringify(v.value)).join(' | ')} | (string & {})`; // output: values may be added
   else return undefined;
   return isListType(isNonNullType(type) ? type.ofType : type) ? `Array<${ts}>` : ts;
+}
+
+/**
+ * Documentation interfaces of the output types the operations return: each field carries its SDL
+ * description; field types point at other documentation interfaces (core's `Documented` maps the real
+ * result types over them, so hovers show the descriptions). Emitted as a type-only namespace.
+ */
+function docsNamespace(schema, roots) {
+  const seen = new Set();
+  const out = [];
+  const docName = (type) => {
+    const named = getNamedType(type);
+    if (isUnionType(named)) return named.getTypes().map((t) => visit(t)).join(' | ');
+    if (isObjectType(named) || isInterfaceType(named)) return visit(named);
+    return 'unknown';
+  };
+  const jsdoc = (text, indent) => (text ? [`${indent}/**`, ...docText(text).split('\n').map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`] : []);
+  function visit(type) {
+    if (!seen.has(type.name)) {
+      seen.add(type.name);
+      const body = [];
+      if (isObjectType(type)) body.push(`    __typename: ${JSON.stringify(type.name)};`);
+      for (const f of Object.values(type.getFields())) body.push(...jsdoc(f.description, '    '), `    ${f.name}: ${docName(f.type)};`);
+      out.push(...jsdoc(type.description, '  '), `  interface ${type.name} {`, ...body, '  }');
+    }
+    return `SchemaDocs.${type.name}`;
+  }
+  const rootDocs = roots.map((t) => (t ? docName(t) : 'unknown'));
+  return { rootDocs, lines: ['/** The SDL descriptions of the output types, for hovers (types only; see `Documented` in @sdk/core). */', 'export declare namespace SchemaDocs {', ...out, '}', ''] };
+}
+
+/** One line of JSDoc text: no comment terminator, whitespace collapsed. */
+const docText = (text) => (text ?? '').replace(/\*\//g, '*\\/').trim();
+
+/**
+ * JSDoc for a method: the operation field's description from the SDL, then each variable with the
+ * description of the argument (or input field) it is bound to.
+ */
+function methodDoc(op, field, schemaField, schema) {
+  const lines = [];
+  if (schemaField.description) lines.push(...docText(schemaField.description).split('\n'));
+  const described = new Map();
+  for (const arg of field.arguments ?? []) {
+    const schemaArg = schemaField.args.find((a) => a.name === arg.name.value);
+    if (!schemaArg) continue;
+    if (arg.value.kind === Kind.VARIABLE) described.set(arg.value.name.value, schemaArg.description);
+    else if (arg.value.kind === Kind.OBJECT) {
+      const input = getNamedType(schemaArg.type);
+      const inputFields = isInputObjectType(input) ? input.getFields() : {};
+      for (const f of arg.value.fields) if (f.value.kind === Kind.VARIABLE) described.set(f.value.name.value, inputFields[f.name.value]?.description);
+    }
+  }
+  const vars = (op.variableDefinitions ?? []).map((v) => {
+    const name = v.variable.name.value;
+    const type = typeFromAST(schema, v.type);
+    const desc = described.get(name) ?? getNamedType(type)?.description;
+    return `- \`${name}\` (\`${print(v.type)}\`)${desc ? `: ${docText(desc).split('\n')[0]}` : ''}`;
+  });
+  if (vars.length) lines.push(...(lines.length ? [''] : []), 'Variables:', ...vars);
+  lines.push(...(lines.length ? [''] : []), `\`${op.operation} ${op.name.value}\``);
+  return lines;
 }
 
 module.exports = {
@@ -87,6 +184,7 @@ module.exports = {
     const out = [];
     const typeImports = new Set();
     const entries = [];
+    const docRoots = [];
     const usedConstants = new Set();
     // Error members: union members that carry `errorCode` (the seed's convention for error types).
     const errorTypes = new Map();
@@ -171,9 +269,15 @@ module.exports = {
       const rawTs = resultTs;
       const errorsTs = errorTypenames.map((t) => JSON.stringify(t)).join(' | ');
       if (errorTypenames.length) resultTs = `Exclude<${rawTs}, { __typename: ${errorsTs} }>`;
+      // Field descriptions for hovers and output enums open to new values (Documented); `.result()` adds
+      // core's UnknownResultMember for union members added after generation.
+      const docTs = `@@DOC${docRoots.push(schemaField.type) - 1}@@`;
+      resultTs = `Documented<${resultTs}, ${docTs}>`;
+      const unionTs = `Documented<${rawTs}, ${docTs}>`;
 
       const declared = (op.variableDefinitions ?? []).map((v) => v.variable.name.value);
       const required = (op.variableDefinitions ?? []).filter((v) => v.type.kind === Kind.NON_NULL_TYPE && !v.defaultValue).map((v) => v.variable.name.value);
+      const variableTypes = Object.fromEntries((op.variableDefinitions ?? []).map((v) => [v.variable.name.value, print(v.type)]));
       const descriptor = {
         name,
         kind: op.operation,
@@ -184,11 +288,13 @@ module.exports = {
         ...(errorTypenames.length ? { errorTypenames, successTypenames } : {}),
         ...(pagination ? { pagination } : {}),
         ...(bounds.length ? { bounds } : {}),
+        variableTypes,
+        types: '@@TYPES@@',
       };
       const vars = `${typeName}Variables`;
       out.push(
         `/** \`${op.operation} ${name}\` → \`${path.join('.')}\` */`,
-        `export const ${name}: OperationDescriptor<${typeName}, ${vars}, ${resultTs}> = ${JSON.stringify(descriptor).replace('"@@DOCUMENT@@"', documentExpr)};`,
+        `export const ${name}: OperationDescriptor<${typeName}, ${vars}, ${resultTs}> = ${JSON.stringify(descriptor).replace('"@@DOCUMENT@@"', documentExpr).replace('"@@TYPES@@"', 'TYPES')};`,
         '',
       );
 
@@ -206,13 +312,13 @@ module.exports = {
               ? `NonNullable<${page}[number]>`
               : `NonNullable<NonNullable<${page}[${JSON.stringify(pagination.items)}]>[number]>`;
         methodTs = `PaginatedMethod<${vars}, ${resultTs}, ${item}, ${pageVars}>`;
-        if (errorTypenames.length) methodTs += ` & UnionMethod<${vars}, ${resultTs}, ${rawTs}>`;
+        if (errorTypenames.length) methodTs += ` & UnionMethod<${vars}, ${resultTs}, ${unionTs}>`;
       } else if (errorTypenames.length) {
-        methodTs = `UnionMethod<${vars}, ${resultTs}, ${rawTs}>`;
+        methodTs = `UnionMethod<${vars}, ${resultTs}, ${unionTs}>`;
       } else {
         methodTs = `OperationMethod<${vars}, ${resultTs}>`;
       }
-      entries.push({ name, path, methodTs, kind: op.operation });
+      entries.push({ name, path, methodTs, kind: op.operation, doc: methodDoc(op, field, schemaField, schema) });
     }
 
     // Method tree type: a path prefix that is itself an operation becomes `Method & { children }`.
@@ -229,7 +335,7 @@ module.exports = {
         const hasChildren = Object.keys(value.children).length > 0;
         const children = hasChildren ? `{\n${render(value.children, indent + '  ')}\n${indent}}` : '';
         const type = value.method ? (hasChildren ? `${value.method.methodTs} & ${children}` : value.method.methodTs) : children;
-        if (value.method) lines.push(`${indent}/** Runs \`${value.method.name}\`. */`);
+        if (value.method) lines.push(`${indent}/**`, ...value.method.doc.map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`);
         lines.push(`${indent}readonly ${key}: ${type};`);
       }
       return lines.join('\n');
@@ -248,7 +354,7 @@ module.exports = {
     const header = [
       '/* eslint-disable */',
       '// Generated by tools/codegen/operations-table.cjs from the schema and operations/. Do not edit: run `pnpm codegen`.',
-      "import type { OperationDescriptor, OperationMethod, PaginatedMethod, PageVariables, UnionMethod } from '@sdk/core';",
+      "import type { Documented, InputTypeTable, OperationDescriptor, OperationMethod, PaginatedMethod, PageVariables, UnionMethod } from '@sdk/core';",
       `import type { ${[...typeImports].sort().join(', ')} } from '${typesImport}';`,
       '',
     ];
@@ -277,7 +383,15 @@ module.exports = {
       '}',
       '',
     ];
+    const table = inputTypeTable(schema, operations, config.scalarChecks ?? {});
+    const typesConstant = [
+      '/** Input types, enums and custom scalars the operations take, for the validator that runs before sending. */',
+      `const TYPES: InputTypeTable = ${JSON.stringify(table)};`,
+      '',
+    ];
     const fragmentConstants = [...usedConstants].sort().map((f) => `const F_${f} = ${JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))};`);
-    return [...header, ...fragmentConstants, ...(fragmentConstants.length ? [''] : []), ...out, ...footer].join('\n');
+    const docs = docsNamespace(schema, docRoots);
+    const text = [...header, ...typesConstant, ...fragmentConstants, ...(fragmentConstants.length ? [''] : []), ...out, ...footer, ...docs.lines].join('\n');
+    return text.replace(/@@DOC(\d+)@@/g, (_, i) => docs.rootDocs[Number(i)]);
   },
 };

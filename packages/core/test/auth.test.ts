@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AbortError, AuthError, TokenManager, apiKeyAuth, tokenAuth, ValidationError, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AbortError, AuthError, MIN_TOKEN_LIFETIME_MS, TokenManager, apiKeyAuth, tokenAuth, tokenExpiry, ValidationError, type AuthEvent, type TokenSet } from '@sdk/core';
 
 function clock(start = 1_000_000) {
   let now = start;
@@ -9,7 +9,7 @@ function clock(start = 1_000_000) {
 
 function manager(options: { now: () => number; ttlMs?: number; refreshTtlMs?: number; refuseRefresh?: boolean; loginDelayMs?: number }) {
   const calls = { login: 0, refresh: 0 };
-  const events: TokenEvent[] = [];
+  const events: AuthEvent[] = [];
   const persisted: TokenSet[] = [];
   const ttl = options.ttlMs ?? 60_000;
   const tm = new TokenManager({
@@ -71,7 +71,7 @@ describe('TokenManager', () => {
     c.advance(61_000);
     expect(await tm.getAccessToken()).toBe('access-L2');
     expect(calls).toEqual({ login: 2, refresh: 1 });
-    expect(events.map((e) => `${e.action}:${e.ok}${e.fallback ? ':fallback' : ''}`)).toEqual(['login:true', 'refresh:false', 'login:true:fallback']);
+    expect(events.map((e) => e.type === 'warning' ? e.message : `${e.action}:${e.ok}${e.fallback ? ':fallback' : ''}`)).toEqual(['login:true', 'refresh:false', 'login:true:fallback']);
   });
 
   it('invalidate() renews once for concurrent callers that saw the same refused token', async () => {
@@ -113,7 +113,7 @@ describe('TokenManager', () => {
   it('a failing onTokens does not fail the call or force another login', async () => {
     const c = clock();
     let logins = 0;
-    const events: TokenEvent[] = [];
+    const events: AuthEvent[] = [];
     const tm = new TokenManager({
       now: c.now,
       login: async () => ({ accessToken: `t${++logins}`, expiresAt: c.now() + 60_000 }),
@@ -203,5 +203,26 @@ describe('deadlines and token renewal', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('tokenExpiry: lifetimes from local receipt', () => {
+  const at = 1_000_000_000_000;
+  const jwt = (payload: object) => `x.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.y`;
+  it('prefers ExpiresIn, then the JWT exp (relative to iat), then expires corrected by the Date header', () => {
+    expect(tokenExpiry({ receivedAt: at, expiresInSeconds: 3600, token: jwt({ exp: 1, iat: 0 }) })).toEqual({ expiresAt: at + 3600_000 });
+    expect(tokenExpiry({ receivedAt: at, token: jwt({ iat: 5, exp: 5 + 900 }) })).toEqual({ expiresAt: at + 900_000 });
+    // The server's clock runs 2 h behind ours: its `expires` is 10 min after its own Date.
+    const serverDate = at - 2 * 3600_000;
+    expect(tokenExpiry({ receivedAt: at, serverDate, expires: new Date(serverDate + 600_000).toISOString() })).toEqual({ expiresAt: at + 600_000 });
+    expect(tokenExpiry({ receivedAt: at })).toBeUndefined();
+  });
+  it('raises implausible lifetimes to the floor with a warning, and caps absurd ones', () => {
+    const past = tokenExpiry({ receivedAt: at, expires: new Date(at - 3600_000).toISOString() });
+    expect(past).toEqual({ expiresAt: at + MIN_TOKEN_LIFETIME_MS, warning: expect.stringContaining('clock skew') });
+    expect(tokenExpiry({ receivedAt: at, expiresInSeconds: 0 })?.warning).toBeDefined();
+    const huge = tokenExpiry({ receivedAt: at, expiresInSeconds: 1e308 })!;
+    expect(Number.isFinite(huge.expiresAt)).toBe(true);
+    expect(huge.expiresAt - at).toBeLessThanOrEqual(7 * 24 * 3600_000);
   });
 });

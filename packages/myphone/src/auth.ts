@@ -8,7 +8,7 @@
  * `{ refreshToken }` and expect the login's answer shape; core's TokenManager falls back to a full
  * login whenever that fails or the refresh token has expired, so a wrong guess costs one extra request.
  */
-import { AuthError, TokenManager, ValidationError, requestTokens, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AuthError, TokenManager, ValidationError, requestTokens, tokenExpiry, type AuthEvent, type FetchLike, type IssuedTokens, type TokenSet } from '@sdk/core';
 import { MYPHONE_LOGIN_PATH, MYPHONE_ORIGIN, MYPHONE_REFRESH_PATH } from './constants.js';
 
 export type { TokenSet } from '@sdk/core';
@@ -41,7 +41,7 @@ export interface MyPhoneAuthOptions {
   initialTokens?: TokenSet | undefined;
   /** Called with every new token set, e.g. to persist it. */
   onTokens?: ((tokens: TokenSet) => void | Promise<void>) | undefined;
-  onEvent?: ((event: TokenEvent) => void) | undefined;
+  onEvent?: ((event: AuthEvent) => void) | undefined;
   /** Clock, for tests. */
   now?: (() => number) | undefined;
 }
@@ -58,20 +58,26 @@ export function joinUrl(origin: string, path: string): string {
   return `${origin.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-/** Parses `{ data: { access, refresh } }` into a core TokenSet. */
-export function parseMyPhoneTokens(json: unknown, now: number): TokenSet | undefined {
+/**
+ * Parses `{ data: { access, refresh } }` into a core TokenSet. The access token's lifetime counts from
+ * local receipt (`receivedAt`): the JWT `exp` if the token is one, else `expires` corrected by the
+ * server's `Date` header (`serverDate`); an implausible lifetime is raised to a floor with a warning.
+ */
+export function parseMyPhoneTokens(json: unknown, receivedAt: number, serverDate?: number): IssuedTokens | undefined {
   const data = (json as { data?: { access?: TokenPair; refresh?: TokenPair } } | undefined)?.data;
   const access = data?.access;
   if (!access || typeof access.token !== 'string' || access.token === '') return undefined;
-  const expiresAt = typeof access.expires === 'string' ? Date.parse(access.expires) : NaN;
+  const expiry = tokenExpiry({ receivedAt, serverDate, token: access.token, expires: access.expires });
   const refresh = data.refresh;
   const refreshToken = refresh && typeof refresh.token === 'string' && refresh.token !== '' ? refresh.token : undefined;
-  const refreshExpiresAt = refreshToken && typeof refresh!.expires === 'string' ? Date.parse(refresh!.expires) : NaN;
+  const refreshExpiry = refreshToken ? tokenExpiry({ receivedAt, serverDate, expires: refresh!.expires }) : undefined;
   return {
     accessToken: access.token,
-    expiresAt: Number.isFinite(expiresAt) ? expiresAt : now + UNKNOWN_EXPIRY_MS,
+    expiresAt: expiry?.expiresAt ?? receivedAt + UNKNOWN_EXPIRY_MS,
     refreshToken,
-    refreshExpiresAt: Number.isFinite(refreshExpiresAt) ? refreshExpiresAt : undefined,
+    // A refresh token whose date looked implausible is still tried: a refused refresh falls back to a login.
+    refreshExpiresAt: refreshExpiry && !refreshExpiry.warning ? refreshExpiry.expiresAt : undefined,
+    ...(expiry?.warning ? { warning: `MyPhone ${expiry.warning}` } : {}),
   };
 }
 
@@ -81,7 +87,8 @@ async function fetchTokens(
   body: Record<string, unknown>,
   secrets: readonly string[],
   options: Pick<MyPhoneAuthOptions, 'fetch' | 'timeoutMs' | 'now'>,
-): Promise<TokenSet> {
+  signal: AbortSignal | undefined,
+): Promise<IssuedTokens> {
   const res = await requestTokens({
     what: `MyPhone ${kind}`,
     url,
@@ -90,8 +97,10 @@ async function fetchTokens(
     secrets,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    signal,
   });
-  const tokens = parseMyPhoneTokens(res.json, (options.now ?? Date.now)());
+  const receivedAt = options.now ? options.now() : res.receivedAt;
+  const tokens = parseMyPhoneTokens(res.json, receivedAt, options.now ? undefined : res.serverDate);
   if (!tokens) throw new AuthError(`MyPhone ${kind} response from ${url} has no data.access.token`, { status: res.status, endpoint: url });
   return tokens;
 }
@@ -112,8 +121,8 @@ export function createMyPhoneTokenManager(options: MyPhoneAuthOptions): TokenMan
   const refreshBody = (options.refresh !== false && options.refresh?.body) || ((refreshToken: string) => ({ refreshToken }));
 
   return new TokenManager({
-    login: () => fetchTokens('login', loginUrl, { username, password }, [password], options),
-    refresh: refreshUrl ? (token) => fetchTokens('refresh', refreshUrl, refreshBody(token), [password, token], options) : undefined,
+    login: (signal) => fetchTokens('login', loginUrl, { username, password }, [password], options, signal),
+    refresh: refreshUrl ? (token, signal) => fetchTokens('refresh', refreshUrl, refreshBody(token), [password, token], options, signal) : undefined,
     skewMs: options.skewMs,
     initialTokens: options.initialTokens,
     onTokens: options.onTokens,

@@ -1,6 +1,7 @@
 import {
   buildMethods,
   createExecutor,
+  optionOrEnv,
   tokenAuth,
   validateEndpoint,
   ValidationError,
@@ -37,9 +38,12 @@ interface MyPhoneBaseOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> 
   now?: (() => number) | undefined;
 }
 
-/** Log in with the partner credentials, or bring your own token source. */
+/**
+ * Log in with the partner credentials, or bring your own token source. `username` and `password` default
+ * to the `MYPHONE_USERNAME` and `MYPHONE_PASSWORD` environment variables (read once, when the client is created).
+ */
 export type MyPhoneClientOptions = MyPhoneBaseOptions &
-  ({ username: string; password: string; tokenProvider?: undefined } | { tokenProvider: TokenProvider; username?: undefined; password?: undefined });
+  ({ username?: string | undefined; password?: string | undefined; tokenProvider?: undefined } | { tokenProvider: TokenProvider; username?: undefined; password?: undefined });
 
 /** List variables with `filter`/`sort` narrowed to the item's own scalar fields. */
 export type ListVariables<V, T> = Omit<V, 'filter' | 'sort'> &
@@ -89,22 +93,30 @@ function defaultEmptyFilter(method: Fn & Record<string, unknown>): Fn {
  * `Authorization: Bearer <token>`, refreshes before expiry, and replays a call once after a 401.
  *
  * ```ts
- * const myphone = createMyPhoneClient({ username: process.env.MYPHONE_USER!, password: process.env.MYPHONE_PASSWORD! });
+ * const myphone = createMyPhoneClient(); // MYPHONE_USERNAME and MYPHONE_PASSWORD, or pass { username, password }
  * for await (const sim of myphone.simcards.all({ filter: [{ field: 'isBlocked', comparator: 'EQ', value: false }] })) console.log(sim.simId);
  * await myphone.simcard.block({ simcardId: '42' });
  * ```
  */
-export function createMyPhoneClient(options: MyPhoneClientOptions): MyPhoneClient {
+export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhoneClient {
   if (!options || typeof options !== 'object') {
-    throw new ValidationError('createMyPhoneClient needs an options object with { username, password } or { tokenProvider }', { field: 'options' });
+    throw new ValidationError('createMyPhoneClient takes an options object: { username, password } (or MYPHONE_USERNAME/MYPHONE_PASSWORD in the environment) or { tokenProvider }', { field: 'options' });
   }
-  const { username, password, tokenProvider, origin = MYPHONE_ORIGIN, endpoint, loginPath, refreshPath, refresh, initialTokens, onTokens, tokenSkewMs, now, ...rest } = options;
+  const { username: explicitUser, password: explicitPassword, tokenProvider, origin = MYPHONE_ORIGIN, endpoint, loginPath, refreshPath, refresh, initialTokens, onTokens, tokenSkewMs, now, ...rest } = options;
   // Before the token manager exists: a bad origin must fail before the password goes anywhere.
   validateEndpoint(origin, 'origin');
   let provider: TokenProvider;
+  let password: string | undefined;
   if (tokenProvider) {
     provider = tokenProvider;
   } else {
+    const username = optionOrEnv(explicitUser, 'MYPHONE_USERNAME');
+    password = optionOrEnv(explicitPassword, 'MYPHONE_PASSWORD') as string | undefined;
+    for (const [field, value, variable] of [['username', username, 'MYPHONE_USERNAME'], ['password', password, 'MYPHONE_PASSWORD']] as const) {
+      if (typeof value !== 'string' || value === '') {
+        throw new ValidationError(`MyPhone ${field} is required: pass { ${field} } or set the ${variable} environment variable (or pass your own tokenProvider)`, { field });
+      }
+    }
     provider = createMyPhoneTokenManager({
       username: username!,
       password: password!,

@@ -72,30 +72,26 @@ type ComparatorOf<T, K extends ScalarField<T>> = FilterCondition<NonNullable<T[K
 type ValueFor<M, C> = M extends { comparator: infer MC; value?: infer V } ? (C extends MC ? V : never) : never;
 type ValueArgs<T, K extends ScalarField<T>, C> = C extends 'NULL' ? [value?: boolean] : [value: ValueFor<FilterCondition<NonNullable<T[K]>>, C>];
 
-export interface FilterBuilder<T> {
+/**
+ * `F` is the union of the field names spelled out (not `ScalarField<T>`), so a wrong name's type error lists
+ * the allowed fields: `'nope'` is not assignable to `"id" | "iccidPlastic" | …`.
+ */
+export interface FilterBuilder<T, F extends ScalarField<T> = ScalarField<T>> {
   /** A condition joined with AND (same as `and`). */
-  where<K extends ScalarField<T>, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
-  and<K extends ScalarField<T>, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
+  where<K extends F, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
+  and<K extends F, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
   /** A condition joined to the ones before it with OR. */
-  or<K extends ScalarField<T>, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
+  or<K extends F, C extends ComparatorOf<T, K>>(field: K, comparator: C, ...value: ValueArgs<T, K, C>): FilterOn<T>;
 }
 
 /** Typed condition builders for any item type: `filterOn<SimcardItem>().where('isBlocked', 'EQ', false)`. */
-export function filterOn<T>(): FilterBuilder<T> {
+export function filterOn<T, F extends ScalarField<T> = ScalarField<T>>(): FilterBuilder<T, F> {
   const make =
     (operator: FilterOperator) =>
     (field: string, comparator: FilterComparator, ...rest: unknown[]): FilterOn<T> =>
       (rest.length > 0 ? { field, comparator, value: rest[0], operator } : { field, comparator, operator }) as unknown as FilterOn<T>;
-  return { where: make('AND'), and: make('AND'), or: make('OR') } as unknown as FilterBuilder<T>;
+  return { where: make('AND'), and: make('AND'), or: make('OR') } as unknown as FilterBuilder<T, F>;
 }
-
-/** Builders per list: `const { where, or } = filters.simcards`. */
-export const filters = {
-  simcards: filterOn<SimcardItem>(),
-  tariffs: filterOn<TariffItem>(),
-  dids: filterOn<DidItem>(),
-  didRentDeductions: filterOn<DidRentDeductionItem>(),
-};
 
 // ---------------------------------------------------------------- runtime lists
 
@@ -103,6 +99,32 @@ export const SIMCARD_FIELDS = ['id', 'iccidPlastic', 'simId', 'isBlocked', 'allo
 export const TARIFF_FIELDS = ['id', 'name', 'tariffType', 'isArchived', 'callOutgoingRateAmount', 'callIncomingRateAmount', 'dataRateAmount', 'duration'] as const;
 export const DID_FIELDS = ['id', 'msisdn', 'state', 'rentedAt', 'attachedAt', 'isSmsEnabled'] as const;
 export const DID_RENT_DEDUCTION_FIELDS = ['id', 'type', 'value', 'performedAt', 'comment', 'oldValue', 'newValue'] as const;
+
+/** Builders per list: `const { where, or } = filters.simcards`. */
+export const filters = {
+  simcards: filterOn<SimcardItem, (typeof SIMCARD_FIELDS)[number]>(),
+  tariffs: filterOn<TariffItem, (typeof TARIFF_FIELDS)[number]>(),
+  dids: filterOn<DidItem, (typeof DID_FIELDS)[number]>(),
+  didRentDeductions: filterOn<DidRentDeductionItem, (typeof DID_RENT_DEDUCTION_FIELDS)[number]>(),
+};
+
+/** The JSON type a filter value on each field must have (enums and dates are strings). */
+type KindOf<V> = [V] extends [boolean] ? 'boolean' : [V] extends [number] ? 'number' : 'string';
+type FieldKinds<T> = { readonly [K in ScalarField<T>]: KindOf<NonNullable<T[K]>> };
+export type FieldKind = 'string' | 'number' | 'boolean';
+
+// `satisfies` proves each kind against the generated item types (a missing, extra or wrong entry fails to compile).
+const SIMCARD_FIELD_KINDS = {
+  id: 'string', iccidPlastic: 'string', simId: 'string', isBlocked: 'boolean', allowFreeCallerIdChange: 'boolean', allowFreeVoiceSubstitution: 'boolean',
+  profile: 'string', description: 'string', latestActivity: 'string', tariffExpiresAt: 'string', isArchived: 'boolean',
+} as const satisfies FieldKinds<SimcardItem>;
+const TARIFF_FIELD_KINDS = {
+  id: 'string', name: 'string', tariffType: 'string', isArchived: 'boolean', callOutgoingRateAmount: 'number', callIncomingRateAmount: 'number', dataRateAmount: 'number', duration: 'number',
+} as const satisfies FieldKinds<TariffItem>;
+const DID_FIELD_KINDS = { id: 'string', msisdn: 'string', state: 'string', rentedAt: 'string', attachedAt: 'string', isSmsEnabled: 'boolean' } as const satisfies FieldKinds<DidItem>;
+const DID_RENT_DEDUCTION_FIELD_KINDS = {
+  id: 'string', type: 'string', value: 'number', performedAt: 'string', comment: 'string', oldValue: 'number', newValue: 'number',
+} as const satisfies FieldKinds<DidRentDeductionItem>;
 
 // Compile-time proof that the runtime lists are exactly the generated types' scalar fields.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -117,16 +139,17 @@ void listsMatchTypes;
 interface ListRule {
   item: string;
   fields: readonly string[];
+  kinds: Readonly<Record<string, FieldKind>>;
   /** Present when the operation hard-codes its sort (no `$sort` variable). */
   fixedSort?: string;
 }
 
 /** Per operation: the item type, its filterable/sortable fields, and whether `sort` is a variable. */
 export const LIST_RULES: Readonly<Record<string, ListRule>> = {
-  Simcards: { item: 'Simcard', fields: SIMCARD_FIELDS },
-  Tariffs: { item: 'Tariff', fields: TARIFF_FIELDS, fixedSort: 'id DESC' },
-  DidServiceDids: { item: 'Did', fields: DID_FIELDS },
-  DidRentDeductions: { item: 'DidRentDeduction', fields: DID_RENT_DEDUCTION_FIELDS, fixedSort: 'performedAt DESC' },
+  Simcards: { item: 'Simcard', fields: SIMCARD_FIELDS, kinds: SIMCARD_FIELD_KINDS },
+  Tariffs: { item: 'Tariff', fields: TARIFF_FIELDS, kinds: TARIFF_FIELD_KINDS, fixedSort: 'id DESC' },
+  DidServiceDids: { item: 'Did', fields: DID_FIELDS, kinds: DID_FIELD_KINDS },
+  DidRentDeductions: { item: 'DidRentDeduction', fields: DID_RENT_DEDUCTION_FIELDS, kinds: DID_RENT_DEDUCTION_FIELD_KINDS, fixedSort: 'performedAt DESC' },
 };
 
 const FILTER_KEYS = ['field', 'value', 'operator', 'comparator'];
@@ -159,7 +182,38 @@ function checkFilter(op: string, rule: ListRule, filter: unknown): void {
       fail(`${at}.operator ${JSON.stringify(e.operator)} is not one of ${FILTER_OPERATORS.join(', ')}`, `${at}.operator`);
     }
     if ((e.comparator === 'IN' || e.comparator === 'NIN') && !Array.isArray(e.value)) fail(`${at}.value must be a list for ${e.comparator}`, `${at}.value`);
+    const problem = valueProblem(rule.kinds[e.field as string]!, e.comparator, e.value);
+    if (problem) fail(`${at}.value: ${problem}`, `${at}.value`);
   });
+}
+
+const isKind = (kind: FieldKind, v: unknown) => (kind === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === kind);
+
+/** What is wrong with a filter value for a field of this kind and comparator (undefined when it fits). */
+function valueProblem(kind: FieldKind, comparator: unknown, value: unknown): string | undefined {
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
+  switch (comparator) {
+    case 'NULL':
+      return value === undefined || typeof value === 'boolean' ? undefined : `NULL takes true or false, got ${got}`;
+    case 'IN':
+    case 'NIN': {
+      const i = (value as unknown[]).findIndex((v) => !isKind(kind, v));
+      return i < 0 ? undefined : `item ${i} must be a ${kind}, got ${(value as unknown[])[i] === null ? 'null' : typeof (value as unknown[])[i]}`;
+    }
+    case 'CONTAINS':
+    case 'STARTS_WITH':
+    case 'ENDS_WITH':
+      if (kind !== 'string') return `${comparator} applies to text fields only; this field is a ${kind}`;
+      return typeof value === 'string' ? undefined : `must be a string, got ${got}`;
+    case 'LT':
+    case 'LTE':
+    case 'GT':
+    case 'GTE':
+      if (kind === 'boolean') return `${comparator} does not apply to a boolean field`;
+      return isKind(kind, value) ? undefined : `must be a ${kind}, got ${got}`;
+    default: // EQ, NEQ, or no comparator
+      return value === null || isKind(kind, value) ? undefined : `must be a ${kind}${kind === 'number' ? ' (finite)' : ''} or null, got ${got}`;
+  }
 }
 
 function checkSort(op: string, rule: ListRule, sort: unknown): void {

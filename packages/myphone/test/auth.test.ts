@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
-import { AuthError, createMyPhoneClient, createMyPhoneTokenManager, type SdkEvent, type TokenSet } from '@sdk/myphone';
+import { describe, expect, it, vi } from 'vitest';
+import { AuthError, ConnectionError, createMyPhoneClient, createMyPhoneTokenManager, type SdkEvent, type TokenSet } from '@sdk/myphone';
 import { createMyPhoneMock, generateSimcards } from '@sdk/myphone/testing';
 import { useMyPhone } from './helpers.js';
 
@@ -19,11 +19,11 @@ function clocked(mock: Parameters<typeof setup>[0] = {}, client: Parameters<type
 describe('login', () => {
   it('logs in once, lazily, and reuses the access token', async () => {
     const { api, myphone } = clocked();
-    expect(api.auth.loginCalls).toBe(0);
+    expect(api.auth.logins).toBe(0);
     await Promise.all([myphone.simcard({ id: '1' }), myphone.simcards(), myphone.tariffs()]);
     await myphone.simcard({ id: '2' });
-    expect(api.auth.loginCalls).toBe(1);
-    expect(api.auth.refreshCalls).toBe(0);
+    expect(api.auth.logins).toBe(1);
+    expect(api.auth.refreshes).toBe(0);
   });
 
   it('a refused login is an AuthError naming the endpoint and status, never the password', async () => {
@@ -78,19 +78,28 @@ describe('login', () => {
       new Response(JSON.stringify({ message: `${'x'.repeat(190)} ${String(init.body)}` }), { status: 401, headers: { 'content-type': 'application/json' } });
     const refusing = createMyPhoneClient({ username: 'u', password, fetch: echo as never, retry: 0 });
     const quoting = createMyPhoneClient({ username: 'u', password, fetch: (async (_url: string, init: RequestInit) => Promise.reject(new TypeError(`proxy refused ${String(init.body)}`))) as never, retry: 0 });
-    for (const client of [refusing, quoting]) {
+    for (const [client, type] of [[refusing, AuthError], [quoting, ConnectionError]] as const) {
       const err = (await client.simcards().catch((e: unknown) => e)) as AuthError;
-      expect(err).toBeInstanceOf(AuthError);
+      expect(err).toBeInstanceOf(type);
       const text = `${err.message} ${err.stack} ${inspect(err, { depth: 10 })} ${JSON.stringify(err)}`;
       for (const form of [password, JSON.stringify(password).slice(1, -1), 'Sup3rSecr']) expect(text).not.toContain(form);
     }
   });
 
-  it('an unreachable login endpoint is an AuthError too', async () => {
+  it('an unreachable login endpoint is a ConnectionError naming the operation, retried under the client policy (not an AuthError)', async () => {
     const password = 'unreachable-secret';
-    const myphone = createMyPhoneClient({ username: 'u', password, fetch: async () => Promise.reject(new TypeError('fetch failed')) });
-    const err = (await myphone.simcards().catch((e: unknown) => e)) as AuthError;
-    expect(err).toBeInstanceOf(AuthError);
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }));
+    };
+    const myphone = createMyPhoneClient({ username: 'u', password, fetch, retry: { maxRetries: 2, baseDelayMs: 1 } });
+    const err = (await myphone.simcards().catch((e: unknown) => e)) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err).not.toBeInstanceOf(AuthError);
+    expect(err.operationName).toBe('Simcards');
+    expect(calls).toBe(3);
+    expect((err.cause as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
     expect(err.message).toMatch(/could not reach https:\/\/api\.myphone\.group\/partner\/login: fetch failed/);
     expect(inspect(err, { depth: 10 })).not.toContain(password);
   });
@@ -109,8 +118,8 @@ describe('refresh', () => {
     const first = api.requests.at(-1)!.headers.authorization;
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.loginCalls).toBe(1);
-    expect(api.auth.refreshCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
     expect(api.requests.at(-1)!.headers.authorization).not.toBe(first);
     expect(api.requests).toHaveLength(2); // renewed before sending: no 401 round trip
   });
@@ -120,17 +129,17 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 10 * MIN - 20_000;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
   });
 
   it('a token the server refuses (401) is refreshed and the call replayed once', async () => {
     const { api, myphone } = clocked();
     await myphone.simcard({ id: '1' });
-    api.auth.expireAccessTokens(); // the client still believes its token is valid
+    api.auth.expireTokens(); // the client still believes its token is valid
     const sim = await myphone.simcard({ id: '2' });
     expect(sim!.id).toBe('2');
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
     expect(api.requestsOf('Simcard')).toHaveLength(3); // ok, 401, replay
   });
 
@@ -139,8 +148,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 61 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(0);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(0);
+    expect(api.auth.logins).toBe(2);
   });
 
   it('a refresh token the server no longer knows falls back to a full login', async () => {
@@ -162,8 +171,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(2);
     expect(events.filter((e) => e.type === 'token').map((e) => e.type === 'token' && [e.action, e.ok, e.fallback ?? false])).toEqual([
       ['login', true, false],
       ['refresh', false, false],
@@ -176,8 +185,8 @@ describe('refresh', () => {
     await myphone.simcard({ id: '1' });
     clock.t += 11 * MIN;
     await myphone.simcard({ id: '1' });
-    expect(api.auth.refreshCalls).toBe(0);
-    expect(api.auth.loginCalls).toBe(2);
+    expect(api.auth.refreshes).toBe(0);
+    expect(api.auth.logins).toBe(2);
   });
 
   it('refreshPath and the refresh body are configurable', async () => {
@@ -197,18 +206,18 @@ describe('refresh', () => {
     clock.t += 11 * MIN;
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => myphone.simcard({ id: String((i % 3) + 1) })));
     expect(results.every((s) => s !== null)).toBe(true);
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
     expect(new Set(api.requests.slice(1).map((r) => r.headers.authorization)).size).toBe(1);
   });
 
   it('50 concurrent calls refused with 401 share exactly one refresh', async () => {
     const { api, myphone } = clocked();
     await myphone.simcard({ id: '1' });
-    api.auth.expireAccessTokens();
+    api.auth.expireTokens();
     await Promise.all(Array.from({ length: 50 }, () => myphone.simcards({ limit: 1 })));
-    expect(api.auth.refreshCalls).toBe(1);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.refreshes).toBe(1);
+    expect(api.auth.logins).toBe(1);
   });
 });
 
@@ -223,7 +232,7 @@ describe('bringing your own tokens', () => {
     expect(saved[0]!.refreshExpiresAt).toBe(clock.t + 60 * MIN);
     const second = createMyPhoneClient({ ...api.credentials, now: () => clock.t, initialTokens: saved[0] });
     await second.simcards();
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
     void myphone;
   });
 
@@ -233,12 +242,17 @@ describe('bringing your own tokens', () => {
     const a = createMyPhoneClient({ tokenProvider: tokens });
     const b = createMyPhoneClient({ tokenProvider: tokens });
     await Promise.all([a.simcards(), b.tariffs()]);
-    expect(api.auth.loginCalls).toBe(1);
+    expect(api.auth.logins).toBe(1);
   });
 
-  it('needs credentials or a provider', () => {
-    // @ts-expect-error neither username/password nor tokenProvider
-    expect(() => createMyPhoneClient({})).toThrow(/username, password/);
-    expect(() => createMyPhoneClient({ username: 'u', password: '' })).toThrow(/username, password/);
+  it('needs credentials (or MYPHONE_USERNAME/MYPHONE_PASSWORD) or a provider', () => {
+    vi.stubEnv('MYPHONE_USERNAME', '');
+    vi.stubEnv('MYPHONE_PASSWORD', '');
+    try {
+      expect(() => createMyPhoneClient({})).toThrow(/username is required: pass \{ username \} or set the MYPHONE_USERNAME/);
+      expect(() => createMyPhoneClient({ username: 'u', password: '' })).toThrow(/password is required/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -89,6 +89,12 @@ describe('runtime checks for untyped callers (before any request)', () => {
     ['an unknown key', { filter: [{ field: 'id', comparator: 'EQ', value: 1, fields: 'x' }] }, /unknown key "fields"/],
     ['a bad sort order', { sort: { field: 'id', order: 'UP' } }, /order "UP" is not ASC or DESC/],
     ['a filter that is not a list', { filter: 'isBlocked' }, /filter must be a list/],
+    ["where('isBlocked', 'EQ', 'yes') from plain JavaScript", { filter: [filters.simcards.where('isBlocked', 'EQ', untyped('yes'))] }, /filter\[0\]\.value: must be a boolean or null, got string/],
+    ['a number for a text field', { filter: [{ field: 'iccidPlastic', comparator: 'EQ', value: 8937 }] }, /filter\[0\]\.value: must be a string or null, got number/],
+    ['a wrong item in IN', { filter: [{ field: 'isArchived', comparator: 'IN', value: [true, 'no'] }] }, /filter\[0\]\.value: item 1 must be a boolean, got string/],
+    ['CONTAINS on a boolean field', { filter: [{ field: 'isBlocked', comparator: 'CONTAINS', value: 'tr' }] }, /CONTAINS applies to text fields only/],
+    ['LT on a boolean field', { filter: [{ field: 'isBlocked', comparator: 'LT', value: true }] }, /LT does not apply to a boolean field/],
+    ['NULL with a string', { filter: [{ field: 'profile', comparator: 'NULL', value: 'yes' }] }, /NULL takes true or false/],
   ])('rejects %s with a ValidationError', async (_name, variables, message) => {
     const { api, myphone } = setup({ simcards: seeds });
     const err = await myphone.simcards(untyped(variables)).catch((e: unknown) => e);
@@ -96,7 +102,14 @@ describe('runtime checks for untyped callers (before any request)', () => {
     expect((err as Error).message).toMatch(message);
     await expect(myphone.simcards.all(untyped(variables)).toArray()).rejects.toBeInstanceOf(ValidationError);
     expect(api.requests).toHaveLength(0);
-    expect(api.auth.loginCalls).toBe(0); // not even a login
+    expect(api.auth.logins).toBe(0); // not even a login
+  });
+
+  it('checks values against the field type of each list (numbers for tariff rates)', async () => {
+    const { api, myphone } = setup();
+    await expect(myphone.tariffs(untyped({ filter: [{ field: 'dataRateAmount', comparator: 'GT', value: '0.5' }] }))).rejects.toThrow(/value: must be a number, got string/);
+    await expect(myphone.tariffs(untyped({ filter: [{ field: 'duration', comparator: 'EQ', value: NaN }] }))).rejects.toThrow(/must be a number \(finite\) or null/);
+    expect(api.requests).toHaveLength(0);
   });
 
   it('checks each list against its own item type', async () => {

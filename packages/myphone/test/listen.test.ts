@@ -9,11 +9,11 @@ describe('createMyPhoneMock().listen()', () => {
     const server = await api.listen();
     try {
       expect(server.endpoint).toBe(`${server.url}/partner/graphql`);
-      const myphone = createMyPhoneClient({ ...api.credentials, origin: server.origin, retry: { baseDelayMs: 1 }, tokenSkewMs: 0 });
+      const myphone = createMyPhoneClient({ ...server.clientOptions, retry: { baseDelayMs: 1 }, tokenSkewMs: 0 });
       expect((await myphone.simcards.all({ limit: 50 }).toArray()).map((s) => s.id)).toHaveLength(120);
       await myphone.simcard.block({ simcardId: '7' });
       expect(api.state.simcards.get('7')!.isBlocked).toBe(true);
-      api.auth.expireAccessTokens();
+      api.auth.expireTokens();
       expect((await myphone.simcard({ id: '7' }))!.isBlocked).toBe(true);
       expect(api.auth.calls.map((c) => c.kind)).toEqual(['login', 'refresh']);
 
@@ -28,7 +28,7 @@ describe('createMyPhoneMock().listen()', () => {
   it('a closed server is a ConnectionError for GraphQL once logged in', async () => {
     const api = createMyPhoneMock();
     const server = await api.listen();
-    const myphone = createMyPhoneClient({ ...api.credentials, origin: server.origin, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    const myphone = createMyPhoneClient({ ...server.clientOptions, retry: { maxRetries: 1, baseDelayMs: 1 } });
     await myphone.tariffs();
     await server.close();
     await expect(myphone.tariffs()).rejects.toBeInstanceOf(ConnectionError);

@@ -4,7 +4,7 @@
  * fallback to a full login when the refresh token is refused. Plain `fetch`, no AWS SDK: the
  * InitiateAuth call is one JSON POST.
  */
-import { AuthError, TokenManager, ValidationError, requestTokens, type FetchLike, type TokenEvent, type TokenSet } from '@sdk/core';
+import { AuthError, TokenManager, ValidationError, jwtClaim as claim, requestTokens, tokenExpiry, type AuthEvent, type FetchLike, type IssuedTokens, type TokenSet } from '@sdk/core';
 import { cognitoEndpointFor } from './constants.js';
 
 /**
@@ -42,7 +42,7 @@ export interface CognitoRequestContext {
   fetch?: FetchLike | undefined;
   /** Timeout of one InitiateAuth request. Default 30 s. */
   timeoutMs?: number | undefined;
-  onEvent?: ((event: TokenEvent) => void) | undefined;
+  onEvent?: ((event: AuthEvent) => void) | undefined;
   now?: (() => number) | undefined;
 }
 
@@ -56,21 +56,28 @@ export async function cognitoSecretHash(username: string, clientId: string, clie
 }
 
 /** A string claim from a JWT's payload (read, not verified: only used to address the user). */
-function jwtClaim(token: string | undefined, claim: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    return typeof payload[claim] === 'string' ? (payload[claim] as string) : undefined;
-  } catch {
-    return undefined;
-  }
+function jwtClaim(token: string | undefined, name: string): string | undefined {
+  const value = claim(token, name);
+  return typeof value === 'string' ? value : undefined;
 }
+
+/** Cognito throttles and fails over with HTTP 400 bodies; these mean "try again", not "refused". */
+const TRANSIENT_COGNITO = /#?(TooManyRequestsException|InternalErrorException|LimitExceededException)$/;
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
-/** Checks Cognito options before anything is sent. Messages name the field, never its value. */
-export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>): void {
+/** The environment variables createTotogiClient reads for missing Cognito options. */
+export const TOTOGI_ENV = { username: 'TOTOGI_USERNAME', password: 'TOTOGI_PASSWORD', clientId: 'TOTOGI_CLIENT_ID', clientSecret: 'TOTOGI_CLIENT_SECRET', region: 'TOTOGI_REGION' } as const;
+
+/**
+ * Checks Cognito options before anything is sent. Messages name the field (and, with `fromEnv`, the
+ * environment variable that could have supplied it), never its value.
+ */
+export function validateCognitoOptions(auth: Partial<CognitoAuthOptions>, fromEnv = false): void {
   for (const key of ['username', 'password', 'clientId', 'region'] as const) {
-    if (!nonEmpty(auth[key])) throw new ValidationError(`auth.${key} is required (a non-empty string)`, { field: `auth.${key}` });
+    if (!nonEmpty(auth[key])) {
+      throw new ValidationError(`auth.${key} is required (a non-empty string)${fromEnv ? `: pass it or set the ${TOTOGI_ENV[key]} environment variable` : ''}`, { field: `auth.${key}` });
+    }
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(auth.region!)) {
     throw new ValidationError('auth.region must be an AWS region such as us-east-1', { field: 'auth.region' });
@@ -105,12 +112,11 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
   // users sign in with their e-mail), a login's from the USERNAME sent. Learnt from each login's tokens.
   let poolUsername = username;
 
-  async function initiateAuth(flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>, scrub: readonly string[]): Promise<TokenSet> {
+  async function initiateAuth(flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH', parameters: Record<string, string>, scrub: readonly string[], signal?: AbortSignal): Promise<IssuedTokens> {
     const what = flow === 'USER_PASSWORD_AUTH' ? 'Cognito login (USER_PASSWORD_AUTH)' : 'Cognito refresh (REFRESH_TOKEN_AUTH)';
     const hashUser = flow === 'USER_PASSWORD_AUTH' ? username : poolUsername;
     const secretHash = clientSecret ? await cognitoSecretHash(hashUser, clientId, clientSecret) : undefined;
     const body = JSON.stringify({ AuthFlow: flow, ClientId: clientId, AuthParameters: secretHash ? { ...parameters, SECRET_HASH: secretHash } : parameters });
-    const started = now();
     const res = await requestTokens({
       what,
       url: endpoint,
@@ -119,6 +125,8 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
       secrets: scrub,
       timeoutMs,
       fetch: context.fetch,
+      signal,
+      isTransient: (status, json) => status === 400 && TRANSIENT_COGNITO.test(String((json as { __type?: unknown } | undefined)?.__type ?? '')),
       // Cognito errors: `{ __type: "com.amazonaws…#NotAuthorizedException", message }`.
       describeError: (json: unknown) => {
         const e = json as { __type?: string; message?: string; Message?: string } | undefined;
@@ -132,18 +140,21 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
       throw new AuthError(`${what} at ${endpoint} returned no tokens${challenge}`, { endpoint, status: res.status });
     }
     const token = result[pick];
-    if (!nonEmpty(token) || typeof result.ExpiresIn !== 'number' || !(result.ExpiresIn > 0)) {
+    // The lifetime counts from local receipt: ExpiresIn, else the JWT's own exp (some proxies drop ExpiresIn).
+    const receivedAt = context.now ? now() : res.receivedAt;
+    const expiry = nonEmpty(token) ? tokenExpiry({ receivedAt, serverDate: context.now ? undefined : res.serverDate, expiresInSeconds: result.ExpiresIn, token }) : undefined;
+    if (!nonEmpty(token) || !expiry) {
       throw new AuthError(`${what} at ${endpoint} returned no usable ${pick}`, { endpoint, status: res.status });
     }
     if (flow === 'USER_PASSWORD_AUTH') poolUsername = jwtClaim(result.AccessToken, 'username') ?? jwtClaim(result.IdToken, 'cognito:username') ?? username;
-    return { accessToken: token, expiresAt: started + result.ExpiresIn * 1000, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined };
+    return { accessToken: token, expiresAt: expiry.expiresAt, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined, ...(expiry.warning ? { warning: `Cognito ${expiry.warning}` } : {}) };
   }
 
   const secrets = clientSecret ? [password, clientSecret] : [password];
   return new TokenManager({
-    login: () => initiateAuth('USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, secrets),
+    login: (signal) => initiateAuth('USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, secrets, signal),
     // Cognito answers a refresh without a new refresh token: TokenManager keeps the current one.
-    refresh: (refreshToken) => initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, [...secrets, refreshToken]),
+    refresh: (refreshToken, signal) => initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, [...secrets, refreshToken], signal),
     skewMs: options.skewMs,
     initialTokens: options.initialTokens,
     onTokens: options.onTokens,

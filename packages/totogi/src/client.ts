@@ -1,5 +1,5 @@
-import { buildMethods, createExecutor, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
-import { createCognitoTokenManager, type CognitoAuthOptions } from './auth.js';
+import { buildMethods, createExecutor, optionOrEnv, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { createCognitoTokenManager, TOTOGI_ENV, validateCognitoOptions, type CognitoAuthOptions } from './auth.js';
 import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
 import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
 
@@ -13,8 +13,12 @@ export interface TotogiTokenProviderAuth {
 export type TotogiAuthOptions = CognitoAuthOptions | TotogiTokenProviderAuth;
 
 export interface TotogiClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
-  /** Cognito credentials (the client logs in and refreshes by itself) or your own `{ tokenProvider }`. */
-  auth: TotogiAuthOptions;
+  /**
+   * Cognito credentials (the client logs in and refreshes by itself) or your own `{ tokenProvider }`.
+   * A Cognito option left out is read, once when the client is created, from `TOTOGI_USERNAME`,
+   * `TOTOGI_PASSWORD`, `TOTOGI_CLIENT_ID`, `TOTOGI_CLIENT_SECRET` and `TOTOGI_REGION`.
+   */
+  auth?: TotogiAuthOptions | Partial<CognitoAuthOptions> | undefined;
   /** Default: the documented endpoint, https://gql.produseast1.api.totogi.com/graphql */
   endpoint?: string | undefined;
 }
@@ -41,17 +45,30 @@ function isTokenProviderAuth(auth: TotogiAuthOptions): auth is TotogiTokenProvid
  * which logs in to Cognito; tokens are refreshed before they expire and after a 401.
  *
  * ```ts
- * const totogi = createTotogiClient({ auth: { username, password, clientId, region: 'us-east-1' } });
+ * const totogi = createTotogiClient(); // TOTOGI_USERNAME, TOTOGI_PASSWORD, TOTOGI_CLIENT_ID, TOTOGI_REGION, or pass { auth }
  * const account = await totogi.getAccount({ providerId, accountId });
  * ```
  */
-export function createTotogiClient(options: TotogiClientOptions): TotogiClient {
+export function createTotogiClient(options: TotogiClientOptions = {}): TotogiClient {
   if (!options || typeof options !== 'object') {
-    throw new ValidationError('createTotogiClient needs an options object with at least { auth }', { field: 'options' });
+    throw new ValidationError('createTotogiClient takes an options object: { auth } (or TOTOGI_* environment variables)', { field: 'options' });
   }
-  const { auth, endpoint = TOTOGI_GRAPHQL_ENDPOINT, retryableResults, ...rest } = options;
-  if (!auth || typeof auth !== 'object') {
-    throw new ValidationError('auth is required: { username, password, clientId, region } for Cognito, or { tokenProvider }', { field: 'auth' });
+  const { auth: given = {}, endpoint = TOTOGI_GRAPHQL_ENDPOINT, retryableResults, ...rest } = options;
+  if (!given || typeof given !== 'object') {
+    throw new ValidationError('auth must be an object: { username, password, clientId, region } for Cognito, or { tokenProvider }', { field: 'auth' });
+  }
+  let auth = given as TotogiAuthOptions;
+  if (!isTokenProviderAuth(auth)) {
+    // Explicit options win; each missing one comes from its environment variable.
+    const cognito: Partial<CognitoAuthOptions> = { ...(given as Partial<CognitoAuthOptions>) };
+    for (const key of Object.keys(TOTOGI_ENV) as (keyof typeof TOTOGI_ENV)[]) {
+      // A client secret belongs to its app client: taken from the environment only with the client id.
+      if (key === 'clientSecret' && (given as Partial<CognitoAuthOptions>).clientId !== undefined) continue;
+      const value = optionOrEnv(cognito[key], TOTOGI_ENV[key]);
+      if (value !== undefined) cognito[key] = value as string;
+    }
+    validateCognitoOptions(cognito, true);
+    auth = cognito as CognitoAuthOptions;
   }
   let strategy: AuthStrategy;
   if (isTokenProviderAuth(auth)) {

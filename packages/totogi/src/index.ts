@@ -2,7 +2,7 @@ import { isApiError as isAnyApiError, type ApiError } from '@sdk/core';
 import type { ApiErrorMembers, ApiErrorTypename } from './generated/operations.js';
 
 export { createTotogiClient, TOTOGI_RETRYABLE_RESULTS, type TotogiAuthOptions, type TotogiClient, type TotogiClientOptions, type TotogiTokenProviderAuth } from './client.js';
-export { cognitoSecretHash, createCognitoTokenManager, type CognitoAuthOptions, type CognitoTokenType } from './auth.js';
+export { TOTOGI_ENV, cognitoSecretHash, createCognitoTokenManager, type CognitoAuthOptions, type CognitoTokenType } from './auth.js';
 export * from './constants.js';
 export type * from './generated/graphql.js';
 export { API_ERROR_TYPENAMES, type ApiErrorMembers, type ApiErrorTypename, type OperationTypes, type TotogiMethods } from './generated/operations.js';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AuthError, TOTOGI_GRAPHQL_ENDPOINT, ValidationError, createTotogiClient, type CognitoAuthOptions, type TokenSet } from '@sdk/totogi';
+import { AuthError, HttpError, TOTOGI_GRAPHQL_ENDPOINT, ValidationError, createTotogiClient, type CognitoAuthOptions, type TokenSet } from '@sdk/totogi';
 import { FakeCognito, createTotogiMock } from '@sdk/totogi/testing';
 import { useServer } from './setup.js';
 
@@ -46,7 +46,7 @@ describe('Cognito login', () => {
   it('a 401 from the API triggers exactly one refresh and a replay, even for 50 concurrent calls', async () => {
     const { api, totogi, providerId } = setup({ accounts });
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
-    api.cognito.expireTokens(); // the server now refuses the token the client still trusts
+    api.auth.expireTokens(); // the server now refuses the token the client still trusts
     const results = await Promise.all(Array.from({ length: 50 }, () => totogi.getAccount.withResponse({ providerId, accountId: 'acc-1' })));
     expect(results.every((r) => r.data?.id === 'acc-1' && r.response.status === 200)).toBe(true);
     expect(api.cognito.requests.map((r) => r.authFlow)).toEqual(['USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH']);
@@ -64,8 +64,8 @@ describe('Cognito login', () => {
     const events: string[] = [];
     const { api, totogi, providerId } = setup({ accounts }, { onEvent: (e) => e.type === 'token' && events.push(`${e.action}:${e.ok}`) });
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
-    api.cognito.refuseRefresh(1);
-    api.cognito.expireTokens();
+    api.auth.refuseRefresh(1);
+    api.auth.expireTokens();
     expect((await totogi.getAccount({ providerId, accountId: 'acc-1' }))?.id).toBe('acc-1');
     expect(api.cognito.requests.map((r) => `${r.authFlow}:${r.status}`)).toEqual(['USER_PASSWORD_AUTH:200', 'REFRESH_TOKEN_AUTH:400', 'USER_PASSWORD_AUTH:200']);
     expect(events).toEqual(['login:true', 'refresh:false', 'login:true']);
@@ -121,7 +121,7 @@ describe('secrets', () => {
   it('sends SECRET_HASH = Base64(HMAC-SHA256(secret, username + clientId)) on login and refresh, and the fake verifies it', async () => {
     const { api, totogi, providerId } = setup({ accounts, clientSecret });
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
-    api.cognito.expireTokens();
+    api.auth.expireTokens();
     await totogi.getAccount({ providerId, accountId: 'acc-1' });
     const hash = (user: string) => createHmac('sha256', clientSecret).update(user + api.credentials.clientId).digest('base64');
     // Login hashes the e-mail the user signs in with; refresh hashes the pool's own (UUID) username, as Cognito does.
@@ -139,11 +139,13 @@ describe('secrets', () => {
     await expect(totogi.getAccount({ providerId, accountId: 'acc-1' })).rejects.toThrow(/Unable to verify secret hash/);
   });
 
-  it('a Cognito outage is an AuthError with the HTTP status; util.inspect of the client shows no credentials', async () => {
+  it('a Cognito outage is an HttpError with the HTTP status (retried, not an AuthError); util.inspect of the client shows no credentials', async () => {
     const { api, totogi, providerId } = setup({ accounts, password });
-    api.cognito.failNext(1, 503);
-    const err = (await totogi.getAccount({ providerId, accountId: 'acc-1' }).catch((e: unknown) => e)) as AuthError;
-    expect(err).toBeInstanceOf(AuthError);
+    api.auth.failNext(3, 503);
+    const err = (await totogi.getAccount({ providerId, accountId: 'acc-1' }, { retry: { maxRetries: 2, baseDelayMs: 1 } }).catch((e: unknown) => e)) as HttpError;
+    expect(err).toBeInstanceOf(HttpError);
+    expect(err.operationName).toBe('GetAccount');
+    expect(api.auth.calls).toEqual([{ kind: 'login', status: 503 }, { kind: 'login', status: 503 }, { kind: 'login', status: 503 }]);
     expect(err.status).toBe(503);
     expect(inspect(totogi)).toBe(`TotogiClient { endpoint: '${TOTOGI_GRAPHQL_ENDPOINT}' }`);
     expect(JSON.stringify(totogi)).not.toContain(password);

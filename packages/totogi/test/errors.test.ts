@@ -22,6 +22,19 @@ function sampleFields(typename: string): Record<string, unknown> {
   return out;
 }
 
+/** A minimal value of a declared GraphQL type (required input fields filled in), so the client's type check passes. */
+function sampleOf(ref: string, op: (typeof operations)[number]): unknown {
+  const inner = ref.replace(/^\?/, '').replace(/!$/, '');
+  if (inner.startsWith('[')) return [sampleOf(inner.slice(1, -1), op)];
+  const types = op.types!;
+  const enumValues = types.enums?.[inner];
+  if (enumValues) return enumValues[0];
+  const fields = types.inputs?.[inner];
+  if (fields) return Object.fromEntries(Object.entries(fields).filter(([, t]) => t.endsWith('!') && !t.startsWith('?')).map(([f, t]) => [f, sampleOf(t, op)]));
+  const samples: Record<string, unknown> = { Int: 1, Float: 1, Boolean: true, AWSDateTime: '2030-01-01T00:00:00.000Z', AWSDate: '2030-01-01', AWSJSON: '{}', AWSEmail: 'a@b.c', AWSURL: 'https://x.y' };
+  return samples[inner] ?? 'x';
+}
+
 const unionOps = operations.filter((op) => op.errorTypenames && op.errorTypenames.length > 0);
 const cases = unionOps.flatMap((op) => op.errorTypenames!.map((member) => ({ op, member: member as ApiErrorTypename })));
 
@@ -47,7 +60,7 @@ describe('every error member of every result union is thrown as a typed ApiError
     try {
       const method = (totogi as unknown as Record<string, (v: unknown) => Promise<unknown>>)[op.path[0]!]!;
       // The override answers whatever is sent; the client still checks the variables, so send the required ones.
-      const variables = Object.fromEntries((op.required ?? []).map((name) => [name, name === 'first' ? 1 : name === 'providerId' ? api.providerId : 'x']));
+      const variables = Object.fromEntries((op.required ?? []).map((name) => [name, name === 'first' ? 1 : name === 'providerId' ? api.providerId : sampleOf(op.variableTypes![name]!, op)]));
       const error = await method(variables).then(
         () => undefined,
         (err: unknown) => err,

@@ -10,16 +10,23 @@
  * or shortly after `ready`, whichever comes first. A failed safety-net read is reported as a `warning`
  * and ignored, unless it is an AuthError or the third failure in a row.
  * Without the socket (or in `auto` mode when it cannot be opened) it polls `getBatchJob`.
+ *
+ * It always reads the job once first: a finished job returns at once, with no socket. In `auto` mode it
+ * polls while the socket connects, so a firewall that blocks WebSockets (or an msw-only test) costs no wait.
  */
-import { AbortError, AuthError, ConnectionError, SdkError, sleep } from '@sdk/core';
+import { AbortError, AuthError, ConnectionError, SdkError, ValidationError, sleep } from '@sdk/core';
 import { BATCH_JOB_FAILURE_CODES, batchJobFailureDescription, isBatchJobFailureCode, type BatchJobChangeField } from './constants.js';
-import type { BatchJobFieldsFragment, BatchJobStatus } from './generated/graphql.js';
+import type { OpenEnum, OpenResult } from '@sdk/core';
+import type { BatchJobFieldsFragment as KnownBatchJob, BatchJobStatus } from './generated/graphql.js';
+
+/** A batch job as the API may send it: statuses added after this SDK was generated included. */
+type BatchJobFieldsFragment = OpenResult<KnownBatchJob>;
 import type { WhereverMethods } from './generated/operations.js';
 import { emitterOf, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface BatchJobProgress {
   batchJobId: number;
-  currentStatus: BatchJobStatus;
+  currentStatus: OpenEnum<BatchJobStatus>;
   totalSims: number;
   successfulSims: number;
   failedSims: number;
@@ -67,10 +74,13 @@ type Client = Pick<WhereverMethods, 'getBatchJob' | 'listBatchJobDetails'> &
   Pick<WhereverSubscriptions, 'updatedBatchJob'> & { readonly realtime?: Pick<WhereverSubscriptions['realtime'], 'protocol'> | undefined };
 
 const TERMINAL: readonly string[] = ['COMPLETED', 'CANCELLED', 'FAILED'];
-const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus);
+// A status added after this SDK was generated is not assumed to be running: `finishedAt` says it ended.
+const isFinished = (job: BatchJobFieldsFragment) => TERMINAL.includes(job.statusDetails.currentStatus) || job.finishedAt != null;
 
 /** The socket could not be used; in `auto` mode this means: poll instead. */
 class SocketUnavailable extends Error {}
+/** A read while the socket was connecting failed: that is the caller's error, not the socket's. */
+class ReadFailed extends Error {}
 
 /** Safety-net reads that may fail in a row before the wait fails with the last error. */
 const MAX_RESYNC_FAILURES = 3;
@@ -93,7 +103,12 @@ function progressReporter(batchJobId: number, onProgress: WaitForBatchJobOptions
   };
 }
 
-async function bySubscription(client: Client, batchJobId: number, options: WaitForBatchJobOptions, report: ReturnType<typeof progressReporter>): Promise<BatchJobFieldsFragment> {
+async function bySubscription(
+  client: Client,
+  batchJobId: number,
+  options: WaitForBatchJobOptions,
+  report: ReturnType<typeof progressReporter>,
+): Promise<{ job: BatchJobFieldsFragment; via: WaitForBatchJobResult['via'] }> {
   const { signal } = options;
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal!.reason);
@@ -146,19 +161,32 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
   try {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = options.useSubscription === true ? undefined : options.subscriptionTimeoutMs ?? 10_000;
+    // `auto`: poll while the socket connects, so a blocked or slow socket costs nothing (and a job that
+    // finishes meanwhile is seen by a read).
+    let connected = false;
+    const polled =
+      options.useSubscription === true
+        ? new Promise<never>(() => {})
+        : pollUntil(client, batchJobId, options, report, stop.signal, () => connected).catch((err: unknown) => Promise.reject(new ReadFailed('', { cause: err })));
+    let early: BatchJobFieldsFragment | undefined;
     try {
-      await Promise.race([
-        sub.ready,
-        new Promise((_, reject) => {
+      early = await Promise.race([
+        sub.ready.then(() => undefined),
+        polled,
+        new Promise<never>((_, reject) => {
           if (limit !== undefined) timer = setTimeout(() => reject(new ConnectionError(`updatedBatchJob was not confirmed within ${limit} ms`)), limit);
+          (timer as { unref?: () => void } | undefined)?.unref?.();
         }),
       ]);
     } catch (err) {
       if (signal?.aborted) throw err;
+      if (err instanceof ReadFailed) throw err.cause; // a failed read, not the socket
       throw new SocketUnavailable('', { cause: err });
     } finally {
+      connected = true;
       clearTimeout(timer);
     }
+    if (early) return { job: early, via: 'polling' };
     if (!settled) settleTimer = setTimeout(settle, SETTLE_MS);
     consider(await client.getBatchJob({ batchJobId }, { signal }), 'query');
     resync = setInterval(() => void reread(), options.resyncIntervalMs ?? 30_000);
@@ -169,12 +197,12 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
         settle(); // the first event: the server has the subscription now; read what came before it
       }
     } catch (err) {
-      if (finished) return finished;
+      if (finished) return { job: finished, via: 'subscription' };
       if (readError) throw readError;
       if (signal?.aborted) throw err;
       throw new SocketUnavailable('', { cause: err });
     }
-    if (finished) return finished;
+    if (finished) return { job: finished, via: 'subscription' };
     if (readError) throw readError;
     throw new SocketUnavailable('', { cause: new ConnectionError('updatedBatchJob ended before the batch job finished') });
   } finally {
@@ -185,12 +213,21 @@ async function bySubscription(client: Client, batchJobId: number, options: WaitF
   }
 }
 
-async function byPolling(client: Client, batchJobId: number, options: WaitForBatchJobOptions, report: ReturnType<typeof progressReporter>): Promise<BatchJobFieldsFragment> {
+/** Polls `getBatchJob` (after one interval: the caller has just read it) until the job finishes or `stopped()`. */
+async function pollUntil(
+  client: Client,
+  batchJobId: number,
+  options: WaitForBatchJobOptions,
+  report: ReturnType<typeof progressReporter>,
+  signal: AbortSignal | undefined,
+  stopped: () => boolean = () => false,
+): Promise<BatchJobFieldsFragment> {
   for (;;) {
-    const job = await client.getBatchJob({ batchJobId }, { signal: options.signal });
+    await sleep(options.pollIntervalMs ?? 2_000, signal);
+    if (stopped()) return new Promise<never>(() => {});
+    const job = await client.getBatchJob({ batchJobId }, { signal });
     report(job, 'query');
     if (isFinished(job)) return job;
-    await sleep(options.pollIntervalMs ?? 2_000, options.signal);
   }
 }
 
@@ -212,15 +249,33 @@ async function failuresOf(client: Client, job: BatchJobFieldsFragment, signal: A
   return failures;
 }
 
+/** Intervals must be finite and positive: NaN or 0 would turn polling into a tight loop against the API. */
+function checkOptions(options: WaitForBatchJobOptions): void {
+  for (const key of ['pollIntervalMs', 'subscriptionTimeoutMs', 'resyncIntervalMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new ValidationError(`waitForBatchJob: ${key} must be a positive number of milliseconds`, { operationName: 'waitForBatchJob', field: key });
+    }
+  }
+  const mode = options.useSubscription;
+  if (mode !== undefined && mode !== true && mode !== false && mode !== 'auto') {
+    throw new ValidationError("waitForBatchJob: useSubscription must be true, false or 'auto'", { operationName: 'waitForBatchJob', field: 'useSubscription' });
+  }
+}
+
 export async function waitForBatchJob(client: Client, batchJobId: number, options: WaitForBatchJobOptions = {}): Promise<WaitForBatchJobResult> {
+  checkOptions(options ?? {});
+  options ??= {};
   if (options.signal?.aborted) throw new AbortError('waitForBatchJob was aborted', { operationName: 'waitForBatchJob', reason: options.signal.reason });
   const mode = options.useSubscription ?? 'auto';
   const report = progressReporter(batchJobId, options.onProgress);
-  let job: BatchJobFieldsFragment | undefined;
-  let via: WaitForBatchJobResult['via'] = 'subscription';
-  if (mode !== false) {
+  // One read first: a job that has already finished needs no socket and no wait.
+  let job = await client.getBatchJob({ batchJobId }, { signal: options.signal });
+  report(job, 'query');
+  let via: WaitForBatchJobResult['via'] = 'polling';
+  if (!isFinished(job) && mode !== false) {
     try {
-      job = await bySubscription(client, batchJobId, options, report);
+      ({ job, via } = await bySubscription(client, batchJobId, options, report));
     } catch (err) {
       if (!(err instanceof SocketUnavailable)) throw err;
       // Only when asked for the subscription explicitly is a socket failure the caller's problem;
@@ -229,9 +284,9 @@ export async function waitForBatchJob(client: Client, batchJobId: number, option
       if (mode === true) throw cause instanceof SdkError ? cause : new ConnectionError('updatedBatchJob failed', { cause });
     }
   }
-  if (!job) {
+  if (!isFinished(job)) {
     via = 'polling';
-    job = await byPolling(client, batchJobId, options, report);
+    job = await pollUntil(client, batchJobId, options, report, options.signal);
   }
   const failures = options.resolveFailures === false ? [] : await failuresOf(client, job, options.signal);
   return { job, failures, via };

@@ -2,6 +2,7 @@ import {
   apiKeyAuth,
   buildMethods,
   createExecutor,
+  optionOrEnv,
   ValidationError,
   type ExecutorOptions,
   type Validators,
@@ -12,12 +13,15 @@ import { operations, type WhereverMethods } from './generated/operations.js';
 import { createWhereverSubscriptions, type WhereverRealtimeOptions, type WhereverSubscriptions } from './subscriptions.js';
 
 export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
-  /** Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents. */
-  apiKey: string;
+  /**
+   * Your wherever SIM API key; sent as the raw `Authorization` header value, as the API documents.
+   * Default: the `WHEREVER_API_KEY` environment variable (read once, when the client is created).
+   */
+  apiKey?: string | undefined;
   /** Default: the documented endpoint, https://graphql.api.whereversim.de/graphql */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Subscriptions: the real-time endpoint, protocol, reconnect policy and `onReconnect` hook. */
-  realtime?: WhereverRealtimeOptions;
+  realtime?: WhereverRealtimeOptions | undefined;
 }
 
 export interface WhereverBatchJobs {
@@ -63,15 +67,22 @@ const validators: Validators = {
  * Creates a client for the wherever SIM API.
  *
  * ```ts
- * const wherever = createWhereverClient({ apiKey: process.env.WHEREVER_API_KEY! });
+ * const wherever = createWhereverClient(); // apiKey from WHEREVER_API_KEY, or pass { apiKey }
  * for await (const sim of wherever.listSims.all({ order: { iccid: 'asc' } })) console.log(sim.iccid);
  * ```
  */
-export function createWhereverClient(options: WhereverClientOptions): WhereverClient {
+export function createWhereverClient(options: WhereverClientOptions = {}): WhereverClient {
   if (!options || typeof options !== 'object') {
-    throw new ValidationError('createWhereverClient needs an options object with at least { apiKey }', { field: 'options' });
+    throw new ValidationError('createWhereverClient takes an options object ({ apiKey } or WHEREVER_API_KEY in the environment)', { field: 'options' });
   }
-  const { apiKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, realtime, ...rest } = options;
+  const { apiKey: explicitKey, endpoint = WHEREVER_GRAPHQL_ENDPOINT, realtime, ...rest } = options;
+  const apiKey = optionOrEnv(explicitKey, 'WHEREVER_API_KEY');
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new ValidationError(
+      explicitKey === undefined ? 'apiKey is required: pass { apiKey } or set the WHEREVER_API_KEY environment variable' : 'apiKey must be a non-empty string (or leave it out to use WHEREVER_API_KEY)',
+      { field: 'apiKey' },
+    );
+  }
   const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
   const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { buildSchema, parse, validate, Kind, type FragmentDefinitionNode } from 'graphql';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AuthError,
   BATCH_JOB_FAILURE_CODES,
@@ -133,10 +133,15 @@ describe('every mutation', () => {
 });
 
 describe('bad input and bad responses give typed errors', () => {
-  it('requires an apiKey before anything else', () => {
-    expect(() => createWhereverClient({} as never)).toThrow(ValidationError);
-    expect(() => createWhereverClient({ apiKey: '' })).toThrow(/apiKey is required/);
-    expect(() => createWhereverClient(undefined as never)).toThrow(ValidationError);
+  it('requires an apiKey (or WHEREVER_API_KEY) before anything else', () => {
+    vi.stubEnv('WHEREVER_API_KEY', '');
+    try {
+      expect(() => createWhereverClient({})).toThrow(/apiKey is required: pass \{ apiKey \} or set the WHEREVER_API_KEY/);
+      expect(() => createWhereverClient({ apiKey: '' })).toThrow(/apiKey must be a non-empty string/);
+      expect(() => createWhereverClient(undefined)).toThrow(ValidationError);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('rejects a batch job with more than 1000 ICCIDs, or no change, before sending', async () => {

@@ -117,7 +117,7 @@ describe('waitForBatchJob', () => {
     expect(result.via).toBe('subscription');
     expect(progress.map((p) => [p.currentStatus, p.processedSims, p.source])).toEqual([
       ['PREPARING', 0, 'query'],
-      ['RUNNING', 100, 'subscription'],
+      ['RUNNING', 100, 'query'], // advanced right after the first read, seen by the read once the subscription is confirmed
       ['RUNNING', 200, 'subscription'],
       ['RUNNING', 300, 'subscription'],
       ['RUNNING', 400, 'subscription'],
@@ -126,7 +126,7 @@ describe('waitForBatchJob', () => {
     expect(progress.every((p) => p.totalSims === 500)).toBe(true);
     expect(progress.at(-1)).toMatchObject({ failedSims: expectedFailed, successfulSims: 500 - expectedFailed });
     checkResult(result);
-    expect(api.requestsOf('GetBatchJob')).toHaveLength(1);
+    expect(api.requestsOf('GetBatchJob')).toHaveLength(2); // before waiting, and once the subscription is confirmed
     await api.realtime.until((s) => s.open === 0); // the helper's subscription was stopped
   });
 
@@ -151,6 +151,17 @@ describe('waitForBatchJob', () => {
     expect(api.realtime.stats.connections).toBe(0);
   });
 
+  it('ends on a status added after this SDK was generated when finishedAt says the job ended (enums are open)', async () => {
+    const { api, wherever } = await setup({ sims: generateSims(10), batchJobs: 'manual' });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'x' } });
+    const job = (await wherever.getBatchJob({ batchJobId }))!;
+    const later = { ...job, finishedAt: 1_700_000_000_000, statusDetails: { ...job.statusDetails, currentStatus: 'PARTIALLY_COMPLETED' } };
+    api.override('GetBatchJob', () => ({ data: { getBatchJob: later } }) as never);
+    const result = await wherever.waitForBatchJob(batchJobId, { useSubscription: false, pollIntervalMs: 1, resolveFailures: false, signal: AbortSignal.timeout(5_000) });
+    const status: string = result.job.statusDetails.currentStatus; // typed as the known values | (string & {})
+    expect(status).toBe('PARTIALLY_COMPLETED');
+  });
+
   it('auto mode falls back to polling when the socket cannot be opened', async () => {
     const { api, server } = await setup({ batchJobs: { simsPerStep: 5, intervalMs: 2 } });
     const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, realtime: { url: 'ws://127.0.0.1:1/graphql/realtime', reconnect: { retries: 0 } } });
@@ -166,14 +177,14 @@ describe('waitForBatchJob', () => {
     const { api, wherever } = await setup({ batchJobs: 'manual' }, { onEvent: (e) => events.push(e) });
     const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
     let calls = 0;
-    api.override('GetBatchJob', () => (++calls === 2 ? { errors: [{ message: 'flaky read' }] } : undefined));
+    api.override('GetBatchJob', () => (++calls === 3 ? { errors: [{ message: 'flaky read' }] } : undefined));
     const wait = wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 });
     let settled = false;
     wait.then(
       () => (settled = true),
       () => (settled = true),
     );
-    await expect.poll(() => calls >= 3 || settled).toBe(true); // the initial read, the failed re-read, a good one
+    await expect.poll(() => calls >= 4 || settled).toBe(true); // the first read, the read after ready, the failed re-read, a good one
     api.advanceBatchJobs();
     const result = await wait;
     expect(result).toMatchObject({ via: 'subscription', job: { statusDetails: { currentStatus: 'COMPLETED' } } });
@@ -187,14 +198,14 @@ describe('waitForBatchJob', () => {
     const { api, wherever } = await setup({ batchJobs: 'manual' }, { onEvent: (e) => events.push(e) });
     const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
     let calls = 0;
-    const undo = api.override('GetBatchJob', () => (++calls > 1 ? { errors: [{ message: 'down' }] } : undefined));
+    const undo = api.override('GetBatchJob', () => (++calls > 2 ? { errors: [{ message: 'down' }] } : undefined));
     await expect(wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 })).rejects.toBeInstanceOf(GraphQLResponseError);
-    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(calls).toBeGreaterThanOrEqual(5);
     expect(events.filter((e) => e.type === 'warning' && e.operationName === 'waitForBatchJob')).toHaveLength(2);
     undo();
     calls = 0;
     events.length = 0;
-    api.override('GetBatchJob', () => (++calls > 1 ? { status: 401, errors: [{ message: 'Unauthorized' }] } : undefined));
+    api.override('GetBatchJob', () => (++calls > 2 ? { status: 401, errors: [{ message: 'Unauthorized' }] } : undefined));
     await expect(wherever.waitForBatchJob(batchJobId, { useSubscription: true, resyncIntervalMs: 5 })).rejects.toBeInstanceOf(AuthError);
     expect(events.filter((e) => e.type === 'warning' && e.operationName === 'waitForBatchJob')).toHaveLength(0);
   });
@@ -227,10 +238,23 @@ describe('waitForBatchJob', () => {
     expect(calls).toBe(2);
   });
 
-  it('returns at once for a job that has already finished', async () => {
-    const { wherever } = await setup();
+  it('returns at once for a job that has already finished: one read, no socket', async () => {
+    const { api, wherever } = await setup();
     const { batchJobId } = await wherever.startBatchJob({ params: { includeIccIds: generateSims(2).map((s) => s.iccid), monthly_sms_mo_limit: 10 } });
     const result = await wherever.waitForBatchJob(batchJobId);
-    expect(result).toMatchObject({ via: 'subscription', job: { statusDetails: { currentStatus: 'COMPLETED', totalSims: 2 } }, failures: [] });
+    expect(result).toMatchObject({ via: 'polling', job: { statusDetails: { currentStatus: 'COMPLETED', totalSims: 2 } }, failures: [] });
+    expect(api.requestsOf('GetBatchJob')).toHaveLength(1);
+    expect(api.realtime.stats.connections).toBe(0);
+  });
+
+  it('auto mode polls while a refused socket retries: no wait for the subscription timeout', async () => {
+    const { api, server } = await setup({ batchJobs: { simsPerStep: 5, intervalMs: 2 } });
+    // A socket that retries for longer than the test would wait: polling must not wait for it.
+    const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, realtime: { url: 'ws://127.0.0.1:1/graphql/realtime', reconnect: { retries: 50, baseDelayMs: 200 } } });
+    const { batchJobId } = await wherever.startBatchJob({ params: { custom_field_1: 'batch' } });
+    const started = Date.now();
+    const result = await wherever.waitForBatchJob(batchJobId, { pollIntervalMs: 5 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ via: 'polling', job: { statusDetails: { currentStatus: 'COMPLETED', totalSims: 20 } } });
   });
 });

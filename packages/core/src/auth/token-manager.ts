@@ -21,22 +21,41 @@ export interface TokenEvent {
   persistFailed?: boolean;
 }
 
+/** A token's lifetime was implausible (clock skew, a date in the past) and was raised to a floor. */
+export interface TokenWarningEvent {
+  type: 'warning';
+  operationName: 'login' | 'refresh';
+  message: string;
+}
+
+/** What a token source reports: renewals, and warnings about the tokens it received. */
+export type AuthEvent = TokenEvent | TokenWarningEvent;
+
+/** A login/refresh result; `warning` (e.g. a lifetime raised to the floor) is reported as an event, not stored. */
+export type IssuedTokens = TokenSet & { warning?: string | undefined };
+
 export interface TokenManagerOptions {
   /**
-   * Full login with the configured credentials. Throw AuthError on refusal. It takes no signal: one
-   * renewal serves every waiting caller, so no single caller's abort may cancel it.
+   * Full login with the configured credentials. Throw AuthError on refusal. One renewal serves every
+   * waiting caller; `signal` aborts only when no caller waits for it any more.
    */
-  login(): Promise<TokenSet>;
+  login(signal?: AbortSignal): Promise<IssuedTokens>;
   /** Exchange a refresh token. A result without `refreshToken` keeps the current one. */
-  refresh?(refreshToken: string): Promise<TokenSet>;
+  refresh?(refreshToken: string, signal?: AbortSignal): Promise<IssuedTokens>;
   /** Renew this long before `expiresAt`, to absorb clock skew and request latency. Default 30 s. */
   skewMs?: number;
   /** Tokens restored from storage (see onTokens); used until they expire. */
   initialTokens?: TokenSet | undefined;
   /** Called with every new token set, e.g. to persist it across restarts. */
   onTokens?(tokens: TokenSet): void | Promise<void>;
-  onEvent?(event: TokenEvent): void;
+  onEvent?(event: AuthEvent): void;
   now?(): number;
+  /**
+   * At most this many renewals per minute (default 6). Past it, a cached token is used until the
+   * server refuses it, and a refused one is reported instead of renewed again: a server or a clock
+   * that makes every token look expired cannot turn each call into a login.
+   */
+  maxRenewalsPerMinute?: number;
 }
 
 /** What a client needs from a token source; implement it to bring your own tokens. */
@@ -47,7 +66,7 @@ export interface TokenProvider {
   /** Secrets to scrub from logs and errors. */
   secrets?(): readonly string[];
   /** Receives the client's event emitter (see AuthStrategy.connect). */
-  connect?(emit: (event: TokenEvent) => void): void;
+  connect?(emit: (event: AuthEvent) => void): void;
 }
 
 /**
@@ -61,8 +80,15 @@ export class TokenManager implements TokenProvider {
   /** When the current tokens were stored: short-lived tokens renew at half their lifetime, not `skewMs` early. */
   #storedAt = 0;
   #renewal: Promise<TokenSet> | undefined;
+  /** Cancels the renewal in flight, once `#waiters` (callers with a signal) drops to 0 and none is `#pinned` (waits without one). */
+  #renewalAbort: AbortController | undefined;
+  #waiters = 0;
+  #pinned = false;
+  /** Start times of recent renewals (a sliding minute). */
+  readonly #recent: number[] = [];
+  readonly #maxPerMinute: number;
   /** Emitters of the clients using this manager (several clients may share one login). */
-  readonly #sinks = new Set<(event: TokenEvent) => void>();
+  readonly #sinks = new Set<(event: AuthEvent) => void>();
   readonly #options: TokenManagerOptions;
   readonly #skew: number;
   readonly #now: () => number;
@@ -73,12 +99,22 @@ export class TokenManager implements TokenProvider {
     this.#skew = options.skewMs ?? 30_000;
     this.#now = options.now ?? Date.now;
     this.#storedAt = this.#now();
+    const max = options.maxRenewalsPerMinute ?? 6;
+    this.#maxPerMinute = Number.isInteger(max) && max > 0 ? max : 6;
   }
 
   async getAccessToken(signal?: AbortSignal): Promise<string> {
     const tokens = this.#tokens;
     if (tokens && this.#now() < tokens.expiresAt - this.#skewFor(tokens)) return tokens.accessToken;
+    // Out of renewals for this minute: keep using the token we have; the server decides whether it is still good.
+    if (tokens && !this.#renewal && !this.#mayRenew()) return tokens.accessToken;
     return (await this.#renew(signal)).accessToken;
+  }
+
+  #mayRenew(): boolean {
+    const cutoff = this.#now() - 60_000;
+    while (this.#recent.length > 0 && this.#recent[0]! <= cutoff) this.#recent.shift();
+    return this.#recent.length < this.#maxPerMinute;
   }
 
   /** `skewMs`, but never more than half the token's lifetime (a 20 s token must not renew on every call). */
@@ -89,16 +125,17 @@ export class TokenManager implements TokenProvider {
   async invalidate(token: string, signal?: AbortSignal): Promise<boolean> {
     // Another caller may already have replaced the refused token: reuse the new one.
     if (this.#tokens && this.#tokens.accessToken !== token && !this.#renewal) return true;
+    if (!this.#renewal && !this.#mayRenew()) return false;
     if (this.#tokens?.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
     const renewed = await this.#renew(signal);
     return renewed.accessToken !== token;
   }
 
-  connect(emit: (event: TokenEvent) => void): void {
+  connect(emit: (event: AuthEvent) => void): void {
     this.#sinks.add(emit);
   }
 
-  #event(event: TokenEvent): void {
+  #event(event: AuthEvent): void {
     this.#options.onEvent?.(event);
     for (const sink of this.#sinks) sink(event);
   }
@@ -114,18 +151,35 @@ export class TokenManager implements TokenProvider {
   }
 
   #renew(signal?: AbortSignal): Promise<TokenSet> {
-    // One renewal for everyone; each caller may stop waiting on its own signal without cancelling it.
+    // One renewal for everyone; each caller may stop waiting on its own signal. When the last waiter
+    // has gone, the renewal is cancelled: a hanging login must not hold a socket (and the process) open.
     if (!this.#renewal) {
-      this.#renewal = this.#doRenew().finally(() => {
+      const controller = new AbortController();
+      this.#renewalAbort = controller;
+      this.#waiters = 0;
+      this.#pinned = false;
+      this.#mayRenew(); // prunes the window, which stays bounded even while logins keep failing
+      this.#recent.push(this.#now());
+      this.#renewal = this.#doRenew(controller.signal).finally(() => {
         this.#renewal = undefined;
+        this.#renewalAbort = undefined;
       });
       // Every waiter may stop waiting (abort): the renewal's own failure must still count as handled.
       this.#renewal.catch(() => undefined);
     }
-    return waitFor(this.#renewal, signal);
+    if (!signal) {
+      this.#pinned = true;
+      return this.#renewal;
+    }
+    const controller = this.#renewalAbort!;
+    this.#waiters++;
+    const leave = () => {
+      if (--this.#waiters === 0 && !this.#pinned && this.#renewalAbort === controller) controller.abort();
+    };
+    return waitFor(this.#renewal, signal, leave);
   }
 
-  async #doRenew(): Promise<TokenSet> {
+  async #doRenew(signal: AbortSignal): Promise<TokenSet> {
     const current = this.#tokens;
     const now = this.#now();
     const canRefresh =
@@ -136,17 +190,18 @@ export class TokenManager implements TokenProvider {
     if (canRefresh) {
       const started = this.#now();
       try {
-        const next = await this.#options.refresh!(current!.refreshToken!);
+        const next = await this.#options.refresh!(current!.refreshToken!, signal);
         return await this.#store({ ...next, refreshToken: next.refreshToken ?? current!.refreshToken, refreshExpiresAt: next.refreshToken ? next.refreshExpiresAt : current!.refreshExpiresAt }, 'refresh', started);
       } catch {
         // A refused or failed refresh is not fatal: a full login may still work.
         this.#event({ type: 'token', action: 'refresh', ok: false, durationMs: this.#now() - started });
+        if (signal.aborted) throw new AbortError('token refresh was cancelled: no caller waits for it');
         fallback = true;
       }
     }
     const started = this.#now();
     try {
-      return await this.#store(await this.#options.login(), 'login', started, fallback);
+      return await this.#store(await this.#options.login(signal), 'login', started, fallback);
     } catch (err) {
       this.#event({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
       if (err instanceof SdkError) throw err;
@@ -154,12 +209,14 @@ export class TokenManager implements TokenProvider {
     }
   }
 
-  async #store(tokens: TokenSet, action: 'login' | 'refresh', started: number, fallback = false): Promise<TokenSet> {
-    if (typeof tokens?.accessToken !== 'string' || tokens.accessToken === '' || !Number.isFinite(tokens.expiresAt)) {
+  async #store(issued: IssuedTokens, action: 'login' | 'refresh', started: number, fallback = false): Promise<TokenSet> {
+    if (typeof issued?.accessToken !== 'string' || issued.accessToken === '' || !Number.isFinite(issued.expiresAt)) {
       throw new AuthError(`${action} returned no usable access token`);
     }
+    const { warning, ...tokens } = issued;
     this.#tokens = tokens;
     this.#storedAt = this.#now();
+    if (typeof warning === 'string') this.#event({ type: 'warning', operationName: action, message: warning });
     let persistFailed = false;
     try {
       await this.#options.onTokens?.(tokens);
@@ -176,11 +233,16 @@ export class TokenManager implements TokenProvider {
   }
 }
 
-function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new AbortError('token request was aborted', { reason: signal.reason }));
+function waitFor<T>(promise: Promise<T>, signal: AbortSignal, leave: () => void): Promise<T> {
+  if (signal.aborted) {
+    leave();
+    return Promise.reject(new AbortError('token request was aborted', { reason: signal.reason }));
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError('token request was aborted', { reason: signal.reason }));
+    const onAbort = () => {
+      leave();
+      reject(new AbortError('token request was aborted', { reason: signal.reason }));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

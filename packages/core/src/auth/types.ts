@@ -1,4 +1,4 @@
-import type { TokenEvent } from './token-manager.js';
+import type { AuthEvent } from './token-manager.js';
 
 export interface AuthContext {
   signal?: AbortSignal | undefined;
@@ -20,7 +20,7 @@ export interface AuthStrategy {
   /** Secret values to scrub from anything the SDK logs or throws. */
   secrets(): readonly string[];
   /** Called once by the client with its event emitter, so auth events (logins, refreshes) reach its logger. */
-  connect?(emit: (event: TokenEvent) => void): void;
+  connect?(emit: (event: AuthEvent) => void): void;
 }
 
 export function noAuth(): AuthStrategy {

@@ -23,7 +23,7 @@ export interface UnionMethod<V, R, U> extends OperationMethod<V, R> {
 }
 
 /** Page variables: the cursor and page size become optional (the iterator manages them). */
-export type PageVariables<V, K extends string> = Omit<V, K> & { [P in K & keyof V]?: V[P] };
+export type PageVariables<V, K extends string> = Omit<V, K> & { [P in K & keyof V]?: V[P] | undefined };
 
 export interface PaginatedMethod<V, R, Item, PV = V> extends OperationMethod<V, R> {
   /** Every item across every page, fetched lazily. */

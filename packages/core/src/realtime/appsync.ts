@@ -250,7 +250,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
       case 'data': {
         if (!entry) return;
         if (Array.isArray(message.payload?.errors) && message.payload.errors.length) {
-          entry.started = false;
+          // The server still holds the subscription: finish() sends `stop` (and closes the socket after the last).
           return finish(entry, errorFromEntries(message.payload.errors, entry.op.name, config.auth, config.url));
         }
         const value = pick(message.payload?.data, entry.op.path);

@@ -172,7 +172,9 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     entries.add(entry);
     const sink: Sink<ExecutionResult<Record<string, unknown>, unknown>> = {
       next: (result) => {
-        if (result.errors?.length) return finish(entry, errorFromEntries(result.errors, op.name, config.auth, config.url), false, false);
+        // A `next` with errors leaves the subscription live on the server: unsubscribing sends `complete`
+        // (and lets the library close the socket after the last one).
+        if (result.errors?.length) return finish(entry, errorFromEntries(result.errors, op.name, config.auth, config.url));
         const value = pick(result.data, op.path);
         if (value !== null && value !== undefined) channel.push(value);
       },

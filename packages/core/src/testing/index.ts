@@ -277,3 +277,6 @@ export function decodeToken<T>(token: string): T | undefined {
 
 // realtime
 export { createRealtimeFake, startRealtimeFake, type ActiveSubscription, type RealtimeAuthorization, type RealtimeFake, type RealtimeFakeOptions, type RealtimeFakeProtocol, type RealtimeStats } from './realtime.js';
+
+// the kit vocabulary every vendor shares
+export { AuthCallLog, type AuthCall, type FakeAuthControls, type FakeKit, type ListeningFake, type OperationReply, type OperationTypeMap } from './kit.js';

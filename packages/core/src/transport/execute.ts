@@ -361,7 +361,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (err) {
         if (userSignal?.aborted) throw aborted(attempt - 1);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError(attempt - 1);
-        throw withContext(err, op.name, attempt - 1);
+        // Nothing reached the API: an unreachable, slow or overloaded token endpoint is retried (mutations too).
+        await retryTokenFailure(withContext(err, op.name, attempt - 1), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt - 1) });
+        retries++;
+        attempt--; // attempts count requests sent to the API
+        continue;
       }
       const headers = headersFor(authHeaders, call?.headers ?? undefined);
 
@@ -421,7 +425,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
           if (userSignal?.aborted) throw aborted(attempt);
-          throw withContext(err, op.name, attempt);
+          // A 401 means the server did no work: a renewal that failed on the network may be retried.
+          await retryTokenFailure(withContext(err, op.name, attempt), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt) });
+          retries++;
+          continue;
         }
         if (renewed) continue;
       }
@@ -474,9 +481,44 @@ function safeStringify(value: unknown): string {
 function withContext(err: unknown, operationName: string, attempts: number): SdkError {
   if (err instanceof SdkError) {
     if (err.attempts === undefined) err.attempts = attempts;
+    if (err.operationName === undefined) (err as { operationName: string | undefined }).operationName = operationName;
     return err;
   }
   return new AuthError(`${operationName}: could not obtain credentials`, { operationName, attempts, cause: err });
+}
+
+/**
+ * A token endpoint that was unreachable, slow or overloaded: the call itself never reached the API, so it
+ * is retried (mutations too) under the retry policy. Resolves after the backoff, or throws `error`.
+ */
+async function retryTokenFailure(
+  error: SdkError,
+  c: {
+    op: OperationDescriptor;
+    attempt: number;
+    retries: number;
+    retry: RetryOptions;
+    random: () => number;
+    deadlineAt: number | undefined;
+    emit: ((event: SdkEvent) => void) | undefined;
+    userSignal: AbortSignal | undefined;
+    aborted: () => SdkError;
+  },
+): Promise<void> {
+  const delay = backoffDelay(c.retries, c.retry, c.random);
+  if (!isTransientAuthFailure(error) || c.retries >= c.retry.maxRetries || (c.deadlineAt !== undefined && Date.now() + delay >= c.deadlineAt)) throw error;
+  c.emit?.({ type: 'retry', operationName: c.op.name, attempt: c.attempt, delayMs: delay, reason: error.name, status: (error as { status?: number }).status });
+  await sleep(delay, c.userSignal).catch(() => {
+    throw c.aborted();
+  });
+}
+
+/**
+ * A token endpoint that could not be reached, timed out, throttled or failed (requestTokens makes refusals
+ * AuthErrors, redirects 3xx HttpErrors, and "try again" answers HttpErrors with a 4xx/5xx status).
+ */
+function isTransientAuthFailure(err: SdkError): boolean {
+  return err instanceof ConnectionError || err instanceof TimeoutError || (err instanceof HttpError && err.status >= 400);
 }
 
 function isRefused(err: unknown): boolean {

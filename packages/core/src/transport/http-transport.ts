@@ -8,11 +8,11 @@ import { DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Trans
 
 export interface HttpTransportOptions {
   /** Your own agent (proxies, TLS options). Default: a keep-alive agent per protocol, owned by this transport. */
-  agent?: http.Agent | https.Agent;
+  agent?: http.Agent | https.Agent | undefined;
   /** Sockets per origin for the default agent. Default 128. */
-  maxSockets?: number;
+  maxSockets?: number | undefined;
   /** Ask for gzip/br responses (smaller pages over the internet, a little CPU to inflate). Default true. */
-  compression?: boolean;
+  compression?: boolean | undefined;
 }
 
 /** WHATWG-style read access over Node's lowercased header object, without building a Headers per response. */

@@ -22,6 +22,63 @@ export interface VariableBound {
   maxItems?: number;
 }
 
+/**
+ * The input side of a vendor's schema, as compact as the validator needs it (emitted by codegen, shared by
+ * every operation of the vendor). Type references are printed GraphQL types: `String!`, `[SimFilterInput]`.
+ */
+export interface InputTypeTable {
+  /** Input object types: field name → type reference; a leading `?` marks a non-null field with a default. */
+  readonly inputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Enum types and their values. */
+  readonly enums?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Custom scalars → how their values are checked: `safeInteger`, `decimal`, `string`, `date`, `dateTime`,
+   * `isoDate`, `email`, `url`, `jsonString`, `json` (any JSON value), `oneOf:a,b` (one of these strings).
+   */
+  readonly scalars?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An output enum as the API may send it: a known value, or one added after this SDK was generated.
+ * Autocompletion still offers the known values.
+ */
+export type OpenEnum<T extends string> = T | (string & {});
+
+/**
+ * A result type as the API may send it tomorrow: every output enum (a string-literal union) also admits
+ * values added after this SDK was generated. `__typename` stays exact so unions still narrow; plain
+ * `string`, numbers and booleans are unchanged; field documentation is kept (homomorphic mapping).
+ */
+export type OpenResult<T> = T extends string
+  ? string extends T
+    ? T
+    : OpenEnum<T>
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: OpenResult<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: K extends '__typename' ? T[K] : OpenResult<T[K]> }
+      : T;
+
+/**
+ * A generated result type with the SDL's field descriptions attached (for hovers) and output enums opened
+ * like OpenResult. `D` is the generated documentation interface of the result's GraphQL type (a union of
+ * them for a union, matched on `__typename`); it changes no property type, only where hovers find docs.
+ */
+export type Documented<T, D> = T extends string
+  ? string extends T
+    ? T
+    : OpenEnum<T>
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: Documented<T[K], D> }
+    : T extends object
+      ? Flatten<DocumentedFields<T, T extends { __typename: infer N } ? ([Extract<D, { __typename: N }>] extends [never] ? D : Extract<D, { __typename: N }>) : D>>
+      : T;
+type DocumentedFields<T, D> = PickDocumented<D, keyof T & keyof D, T> & { [K in Exclude<keyof T, keyof D>]: K extends '__typename' ? T[K] : OpenResult<T[K]> };
+/** Mapped over keys of D (as Pick is), so each property keeps D's declaration and with it the description. */
+type PickDocumented<D, K extends keyof D, T> = { [P in K]: P extends '__typename' ? T[P & keyof T] : Documented<T[P & keyof T], D[P]> };
+/** Homomorphic, so the properties keep their declarations (and documentation). */
+type Flatten<T> = { [K in keyof T]: T[K] };
+
 export interface OperationDescriptor<TData = unknown, TVariables = Record<string, unknown>, TResult = unknown> {
   readonly name: string;
   readonly kind: OperationKind;
@@ -41,6 +98,10 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   /** Variables that must be given (non-null, no default). */
   readonly required?: readonly string[];
   readonly bounds?: readonly VariableBound[];
+  /** Declared GraphQL type of each variable (`"SimFilterInput"`, `"Int!"`); checked before sending. */
+  readonly variableTypes?: Readonly<Record<string, string>>;
+  /** The vendor's input types, enums and custom scalars the variable types refer to. */
+  readonly types?: InputTypeTable;
   /** Phantom types only: never set at runtime. */
   readonly __types?: { data: TData; variables: TVariables; result: TResult };
 }

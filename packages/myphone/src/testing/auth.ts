@@ -3,7 +3,7 @@
  * `{ refreshToken }` (what the client sends by default), `{ refresh }` or `{ refresh_token }`, rotates
  * the refresh token, and answers like the login.
  */
-import type { FakeResponse, FakeRequest } from '@sdk/core/testing';
+import type { AuthCall, FakeAuthControls, FakeResponse, FakeRequest } from '@sdk/core/testing';
 
 export interface MyPhoneAuthFakeOptions {
   /** Accepted credentials. Default `{ username: 'partner@example.com', password: 'test-password' }`. */
@@ -17,10 +17,7 @@ export interface MyPhoneAuthFakeOptions {
   now?: () => number;
 }
 
-export interface AuthCall {
-  kind: 'login' | 'refresh';
-  status: number;
-}
+export type { AuthCall } from '@sdk/core/testing';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -28,46 +25,76 @@ function json(status: number, body: unknown): FakeResponse {
   return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
-export class MyPhoneAuthFake {
+/** The login/refresh endpoints, with the auth controls every kit shares (`logins`, `expireTokens()`, `refuseRefresh()`, …). */
+export class MyPhoneAuthFake implements FakeAuthControls {
   readonly credentials: { readonly username: string; readonly password: string };
   accessTtlMs: number;
   refreshTtlMs: number;
-  /** Set to true to refuse refreshes (401). */
-  refuseRefresh: boolean;
   /** Every login/refresh request, with the status answered. */
   readonly calls: AuthCall[] = [];
   readonly #now: () => number;
   readonly #access = new Map<string, number>();
   readonly #refresh = new Map<string, number>();
   #issued = 0;
+  #refuse: number;
+  #faults: { remaining: number; status: number }[] = [];
 
   constructor(options: MyPhoneAuthFakeOptions = {}) {
     this.credentials = Object.freeze({ ...(options.credentials ?? { username: 'partner@example.com', password: 'test-password' }) });
     this.accessTtlMs = options.accessTtlMs ?? 5 * 60_000;
     this.refreshTtlMs = options.refreshTtlMs ?? 60 * 60_000;
-    this.refuseRefresh = options.refuseRefresh ?? false;
+    this.#refuse = options.refuseRefresh ? Infinity : 0;
     this.#now = options.now ?? Date.now;
   }
 
   /** Login requests received (successful or not). */
-  get loginCalls(): number {
+  get logins(): number {
     return this.calls.filter((c) => c.kind === 'login').length;
   }
 
   /** Refresh requests received (successful or not). */
-  get refreshCalls(): number {
+  get refreshes(): number {
     return this.calls.filter((c) => c.kind === 'refresh').length;
+  }
+
+  /** @deprecated Use `logins`. */
+  get loginCalls(): number {
+    return this.logins;
+  }
+
+  /** @deprecated Use `refreshes`. */
+  get refreshCalls(): number {
+    return this.refreshes;
+  }
+
+  /** Refuse the next `count` refreshes with 401 (default: all until `allowRefresh()`), so clients must log in again. */
+  refuseRefresh(count = Infinity): void {
+    this.#refuse = count;
+  }
+
+  allowRefresh(): void {
+    this.#refuse = 0;
+  }
+
+  /** Answer the next `count` login/refresh requests with a bare HTTP error (default 500). */
+  failNext(count: number, status = 500): void {
+    this.#faults.push({ remaining: count, status });
+  }
+
+  /** Server-side expiry of every access token issued so far (the client still thinks they are valid). */
+  expireTokens(): void {
+    this.#access.clear();
+  }
+
+  /** @deprecated Use `expireTokens()`. */
+  expireAccessTokens(): void {
+    this.expireTokens();
   }
 
   /** Tokens the fake currently accepts (for asserting on a client's persisted tokens). */
   isValidAccessToken(token: string): boolean {
     const expires = this.#access.get(token);
     return expires !== undefined && this.#now() < expires;
-  }
-
-  /** Server-side expiry of every access token issued so far (the client still thinks they are valid). */
-  expireAccessTokens(): void {
-    this.#access.clear();
   }
 
   /** Server-side expiry of every refresh token issued so far. */
@@ -101,7 +128,16 @@ export class MyPhoneAuthFake {
     return res;
   }
 
+  #fault(): FakeResponse | undefined {
+    const fault = this.#faults[0];
+    if (!fault) return undefined;
+    if (--fault.remaining <= 0) this.#faults.shift();
+    return json(fault.status, { message: `fake failure (HTTP ${fault.status})` });
+  }
+
   login(request: FakeRequest): FakeResponse {
+    const failed = this.#fault();
+    if (failed) return this.#record('login', failed);
     let body: { username?: unknown; password?: unknown };
     try {
       body = JSON.parse(request.body) as typeof body;
@@ -115,6 +151,8 @@ export class MyPhoneAuthFake {
   }
 
   refresh(request: FakeRequest): FakeResponse {
+    const failed = this.#fault();
+    if (failed) return this.#record('refresh', failed);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(request.body) as Record<string, unknown>;
@@ -122,7 +160,10 @@ export class MyPhoneAuthFake {
       return this.#record('refresh', json(400, { message: 'Body must be JSON { refreshToken }' }));
     }
     const token = [body?.refreshToken, body?.refresh, body?.refresh_token].find((t): t is string => typeof t === 'string');
-    if (this.refuseRefresh) return this.#record('refresh', json(401, { message: 'Refresh refused' }));
+    if (this.#refuse > 0) {
+      this.#refuse--;
+      return this.#record('refresh', json(401, { message: 'Refresh refused' }));
+    }
     const expires = token === undefined ? undefined : this.#refresh.get(token);
     if (expires === undefined || this.#now() >= expires) return this.#record('refresh', json(401, { message: 'Refresh token is unknown or expired' }));
     this.#refresh.delete(token!); // rotation: a refresh token works once

@@ -4,11 +4,12 @@
  * ```ts
  * const api = createMyPhoneMock({ simcards: generateSimcards(250) });
  * const server = setupServer(...api.handlers);                      // msw
- * const myphone = createMyPhoneClient({ ...api.credentials });       // default origin: the fake answers it
+ * const myphone = createMyPhoneClient(api.clientOptions);            // or, over loopback: (await api.listen()).clientOptions
  * ```
  */
-import { createGraphQLFake, mswHandlers, startFakeServer, type Fault, type FakeRequest, type FakeResponse, type RecordedRequest, type RunningServer } from '@sdk/core/testing';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { createGraphQLFake, mswHandlers, startFakeServer, type FakeKit, type FakeRequest, type FakeResponse, type ListeningFake, type OperationReply as KitReply } from '@sdk/core/testing';
+import type { MyPhoneClientOptions } from '../client.js';
+import { http, HttpResponse } from 'msw';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_LOGIN_PATH, MYPHONE_ORIGIN, MYPHONE_REFRESH_PATH } from '../constants.js';
 import type { OperationTypes } from '../generated/operations.js';
 import type { TariffType } from '../generated/graphql.js';
@@ -36,13 +37,13 @@ import {
 export { DEFAULT_TARIFFS, MyPhoneState, compareValues, defaultDidsForRent, makeSimcard, matchesFilter, pageOf, sortRecords } from './fake.js';
 export { MyPhoneAuthFake } from './auth.js';
 export type * from './fake.js';
-export type { AuthCall, MyPhoneAuthFakeOptions } from './auth.js';
-export type { Fault, RecordedRequest, RunningServer } from '@sdk/core/testing';
+export type { MyPhoneAuthFakeOptions } from './auth.js';
+export type { AuthCall, Fault, FakeAuthControls, FakeKit, ListeningFake, RecordedRequest, RunningServer } from '@sdk/core/testing';
 
 export type OperationName = keyof OperationTypes;
 
 /** A typed reply for one operation: its data, GraphQL errors, an HTTP status, a delay or a dropped connection. */
-export type OperationReply<K extends OperationName> = Omit<Fault, 'data'> & { data?: OperationTypes[K]['data'] };
+export type OperationReply<K extends OperationName> = KitReply<OperationTypes[K]['data']>;
 
 export interface MyPhoneMockOptions extends MyPhoneStateOptions, Omit<MyPhoneAuthFakeOptions, 'now'> {
   /** Origin the msw handlers answer. Default: the client's default origin, so a default client hits the fake. */
@@ -57,34 +58,18 @@ export interface MyPhoneMockOptions extends MyPhoneStateOptions, Omit<MyPhoneAut
   now?: () => number;
 }
 
-export interface MyPhoneMock {
+/** Login with the fake's credentials at the fake's origin. */
+export type MyPhoneFakeClientOptions = MyPhoneClientOptions & { username: string; password: string; origin: string; endpoint: string };
+
+/** The MyPhone kit: the shared vocabulary (see FakeKit in `@sdk/core/testing`) plus MyPhone's own parts. */
+export interface MyPhoneMock extends FakeKit<OperationTypes, MyPhoneState, MyPhoneFakeClientOptions> {
   readonly origin: string;
-  /** The GraphQL endpoint the handlers answer. */
-  readonly endpoint: string;
-  /** `{ username, password }` the fake accepts: spread them into createMyPhoneClient. */
+  /** `{ username, password }` the fake accepts (also inside `clientOptions`). */
   readonly credentials: { readonly username: string; readonly password: string };
-  /** msw handlers for `setupServer(...api.handlers)`: GraphQL, login and refresh. */
-  readonly handlers: HttpHandler[];
-  /** Sim cards, tariffs, numbers and rent deductions. */
-  readonly state: MyPhoneState;
-  /** Login/refresh endpoints: call counts, TTLs, `refuseRefresh`, server-side token expiry. */
+  /** Login/refresh endpoints: `logins`, `refreshes`, `calls`, `expireTokens()`, `refuseRefresh()`, `failNext()`, TTLs. */
   readonly auth: MyPhoneAuthFake;
-  /** Every GraphQL request the fake received (operation name, variables, headers). */
-  readonly requests: RecordedRequest[];
-  /** GraphQL requests of one operation. */
-  requestsOf<K extends OperationName>(operationName: K): (RecordedRequest & { variables: OperationTypes[K]['variables'] })[];
-  /** Answer the next `count` GraphQL requests (optionally of one operation) with a fault: `{ status: 503 }`, `{ network: true }`, … */
-  failNext(count: number, fault: Fault, options?: { operationName?: OperationName }): void;
-  /** Answer one operation your way until the returned function is called; return undefined to fall through. Runs after the token check. */
-  override<K extends OperationName>(
-    operationName: K,
-    reply: (variables: OperationTypes[K]['variables'], request: RecordedRequest) => OperationReply<K> | undefined | Promise<OperationReply<K> | undefined>,
-  ): () => void;
-  /**
-   * Serve the fake over real HTTP on loopback (demos, non-msw clients). Answers `/graphql` and the
-   * configured paths; pass `origin` to createMyPhoneClient.
-   */
-  listen(options?: { port?: number }): Promise<RunningServer & { origin: string; endpoint: string }>;
+  /** Serve the fake over real HTTP on loopback: `/graphql`, the GraphQL path, login and refresh. */
+  listen(options?: { port?: number }): Promise<ListeningFake<MyPhoneFakeClientOptions> & { origin: string }>;
 }
 
 const money = (readable: number | null) => (readable === null ? null : { amount: { readable } });
@@ -206,6 +191,7 @@ export function createMyPhoneMock(options: MyPhoneMockOptions = {}): MyPhoneMock
     origin,
     endpoint,
     credentials: auth.credentials,
+    clientOptions: { ...auth.credentials, origin, endpoint },
     handlers: [...mswHandlers(fake, endpoint), rest(loginPath, (r) => auth.login(r)), rest(refreshPath, (r) => auth.refresh(r))],
     state,
     auth,
@@ -215,7 +201,8 @@ export function createMyPhoneMock(options: MyPhoneMockOptions = {}): MyPhoneMock
     override: (name, reply) => fake.override(name, reply as never),
     async listen(opts = {}) {
       const server = await startFakeServer({ '/graphql': fake, [graphqlPath]: fake, [loginPath]: loginRoute, [refreshPath]: refreshRoute }, opts);
-      return { ...server, origin: server.url, endpoint: server.url + graphqlPath };
+      const serverEndpoint = server.url + graphqlPath;
+      return { ...server, origin: server.url, endpoint: serverEndpoint, clientOptions: { ...auth.credentials, origin: server.url, endpoint: serverEndpoint } };
     },
   };
 }

@@ -5,13 +5,14 @@
  * ```ts
  * const api = createTotogiMock({ accounts: [{ id: 'acc-1', balance: 10 }] });
  * const server = setupServer(...api.handlers);                       // msw
- * const totogi = createTotogiClient({ auth: api.credentials });
+ * const totogi = createTotogiClient(api.clientOptions);             // or, over loopback: (await api.listen()).clientOptions
  * await totogi.getAccount({ providerId: api.providerId, accountId: 'acc-1' });
  * ```
  */
-import { createGraphQLFake, mswHandlers, startFakeServer, type Fault, type FakeRequest, type RecordedRequest, type RunningServer } from '@sdk/core/testing';
+import { createGraphQLFake, mswHandlers, startFakeServer, type FakeAuthControls, type FakeKit, type FakeRequest, type ListeningFake, type OperationReply as KitReply } from '@sdk/core/testing';
+import type { TotogiClientOptions } from '../client.js';
 import { buildSchema, GraphQLError, isUnionType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { cognitoEndpointFor, TOTOGI_GRAPHQL_ENDPOINT } from '../constants.js';
 import { API_ERROR_TYPENAMES, type OperationTypes } from '../generated/operations.js';
 import { schemaSDL } from '../generated/schema.js';
@@ -22,12 +23,12 @@ import { errorMember, TotogiState, type TotogiStateOptions } from './state.js';
 export { TotogiState, connection, errorMember, invalidField } from './state.js';
 export type * from './state.js';
 export { FakeCognito, type CognitoRequestRecord, type IssuedTokens } from './cognito.js';
-export type { Fault, RecordedRequest, RunningServer } from '@sdk/core/testing';
+export type { AuthCall, Fault, FakeAuthControls, FakeKit, ListeningFake, RecordedRequest, RunningServer } from '@sdk/core/testing';
 
 export type OperationName = keyof OperationTypes;
 
 /** A typed reply for one operation: its data, GraphQL errors, an HTTP status, a delay or a dropped connection. */
-export type OperationReply<K extends OperationName> = Omit<Fault, 'data'> & { data?: OperationTypes[K]['data'] };
+export type OperationReply<K extends OperationName> = KitReply<OperationTypes[K]['data']>;
 
 export interface TotogiMockOptions extends TotogiStateOptions {
   /** GraphQL endpoint the msw handlers answer. Default: the real endpoint, so a client with default options hits the fake. */
@@ -56,23 +57,22 @@ export interface TotogiMockCredentials {
   cognitoEndpoint: string;
 }
 
-export interface TotogiMock {
-  readonly endpoint: string;
+/** Cognito credentials of the fake user and the fake's GraphQL endpoint. */
+export type TotogiFakeClientOptions = TotogiClientOptions & { auth: TotogiMockCredentials; endpoint: string };
+
+/** The Totogi kit: the shared vocabulary (see FakeKit in `@sdk/core/testing`) plus Totogi's own parts. */
+export interface TotogiMock extends FakeKit<OperationTypes, TotogiState, TotogiFakeClientOptions> {
   /** The tenant the fake user belongs to; other providerIds are refused as unauthorized. */
   readonly providerId: string;
+  /**
+   * The Cognito credentials; after `listen()` (until that server closes) `cognitoEndpoint` points at the
+   * loopback Cognito, so `{ auth: api.credentials, endpoint: server.endpoint }` works too.
+   */
   readonly credentials: TotogiMockCredentials;
-  /** msw handlers for the GraphQL endpoint and the Cognito endpoint: `setupServer(...api.handlers)`. */
-  readonly handlers: HttpHandler[];
-  readonly state: TotogiState;
-  /** The fake Cognito: `requests`, `logins`, `refreshes`, `refuseRefresh()`, `expireTokens()`, `issueTokens()`. */
+  /** Token controls, as every kit has them: `logins`, `refreshes`, `calls`, `expireTokens()`, `refuseRefresh()`, `failNext()`. */
+  readonly auth: FakeAuthControls;
+  /** The fake Cognito itself: its `requests` (with SECRET_HASH), `revokeRefreshTokens()`, `issueTokens()`, `tokenTtlSeconds`. */
   readonly cognito: FakeCognito;
-  /** Every GraphQL request the fake received (operation name, variables, headers). */
-  readonly requests: RecordedRequest[];
-  requestsOf<K extends OperationName>(operationName: K): (RecordedRequest & { variables: OperationTypes[K]['variables'] })[];
-  /** Answer the next `count` GraphQL requests (optionally of one operation) with a fault: `{ status: 503 }`, `{ network: true }`, … */
-  failNext(count: number, fault: Fault, options?: { operationName?: OperationName }): void;
-  /** Answer one operation your way until the returned function is called; return undefined to fall through. */
-  override<K extends OperationName>(operationName: K, reply: (variables: OperationTypes[K]['variables']) => OperationReply<K> | undefined): () => void;
   /**
    * The next `count` operations (optionally only `operationName`) answer the RateLimitExceeded member;
    * operations whose result has no such member get a throttling GraphQL error instead.
@@ -81,7 +81,7 @@ export interface TotogiMock {
   /** Like rateLimitNext, with InternalServerError (`ChargeEngineNotAvailable`). */
   internalErrorNext(count: number, options?: { operationName?: OperationName }): void;
   /** Serve the fake over real HTTP on loopback: `/graphql` and `/cognito`. */
-  listen(options?: { port?: number }): Promise<RunningServer & { endpoint: string; cognitoEndpoint: string }>;
+  listen(options?: { port?: number }): Promise<ListeningFake<TotogiFakeClientOptions> & { cognitoEndpoint: string }>;
 }
 
 const ALL_ROLES = ['Account_Query', 'Account_Admin', 'Data_Admin', 'Plan_Query', 'Plan_Designer', 'Plan_Publisher', 'Tenant_Admin', 'Network_Admin', 'Network_Operator', 'Plan_Admin'];
@@ -206,12 +206,33 @@ export function createTotogiMock(options: TotogiMockOptions = {}): TotogiMock {
     return new HttpResponse(res.body, { status: res.status, headers: res.headers });
   });
 
+  const credentials: TotogiMockCredentials = { username, password, clientId, ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}), region, cognitoEndpoint };
+  const auth: FakeAuthControls = {
+    get calls() {
+      return cognito.requests.map((r) => ({ kind: r.authFlow === 'REFRESH_TOKEN_AUTH' ? ('refresh' as const) : ('login' as const), status: r.status }));
+    },
+    get logins() {
+      return cognito.logins.length;
+    },
+    get refreshes() {
+      return cognito.refreshes.length;
+    },
+    expireTokens: () => cognito.expireTokens(),
+    refuseRefresh: (count) => cognito.refuseRefresh(count),
+    allowRefresh: () => cognito.refuseRefresh(0),
+    failNext: (count, status) => cognito.failNext(count, status),
+  };
+
   return {
     endpoint,
     providerId,
-    credentials: { username, password, clientId, ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}), region, cognitoEndpoint },
+    credentials,
+    get clientOptions() {
+      return { auth: { ...credentials }, endpoint };
+    },
     handlers: [...mswHandlers(fake, endpoint), cognitoHandler],
     state,
+    auth,
     cognito,
     requests: fake.requests,
     requestsOf: (name) => fake.requests.filter((r) => r.operationName === name) as never,
@@ -231,7 +252,18 @@ export function createTotogiMock(options: TotogiMockOptions = {}): TotogiMock {
         },
         opts,
       );
-      return { ...server, endpoint: `${server.url}/graphql`, cognitoEndpoint: `${server.url}/cognito` };
+      const local = { endpoint: `${server.url}/graphql`, cognitoEndpoint: `${server.url}/cognito` };
+      // The mock's credentials follow the server while it runs: a client built from them finds the local Cognito.
+      credentials.cognitoEndpoint = local.cognitoEndpoint;
+      return {
+        ...server,
+        ...local,
+        clientOptions: { auth: { ...credentials, cognitoEndpoint: local.cognitoEndpoint }, endpoint: local.endpoint },
+        close: async () => {
+          if (credentials.cognitoEndpoint === local.cognitoEndpoint) credentials.cognitoEndpoint = cognitoEndpoint;
+          await server.close();
+        },
+      };
     },
   };
 }

@@ -15,7 +15,7 @@ export type BatchJobDetailsFilterInput = {
 /** This input provides the ordering options for the listBatchJobDetails query. */
 export type BatchJobDetailsOrderInput = {
   /** Order by execution date. Inferred: the seed's example value is "abc123"; by analogy with SimListOrder/SimEventOrder the values are asc for ascending and desc for descending. */
-  executedAt?: string | null | undefined;
+  executedAt?: 'asc' | 'desc' | null | undefined;
 };
 
 /** The parameters to apply for the batch job (see startBatchJob). The object must contain at least one property to be changed. */
@@ -143,7 +143,7 @@ export type SimEventIntFilterInput = {
  */
 export type SimEventOrder = {
   /** Order by timestamp in milliseconds */
-  timestampMilliseconds?: string | null | undefined;
+  timestampMilliseconds?: 'asc' | 'desc' | null | undefined;
 };
 
 /** This input represents the all filter parameters for a listSims request. */
@@ -185,39 +185,39 @@ export type SimListIntFilterInput = {
  */
 export type SimListOrder = {
   /** Order by activation date */
-  activation_timestamp?: string | null | undefined;
+  activation_timestamp?: 'asc' | 'desc' | null | undefined;
   /** Order by custom field 1 */
-  custom_field_1?: string | null | undefined;
+  custom_field_1?: 'asc' | 'desc' | null | undefined;
   /** Order by the endcustomer label */
-  end_customer_label?: string | null | undefined;
+  end_customer_label?: 'asc' | 'desc' | null | undefined;
   /** Order by iccid */
-  iccid?: string | null | undefined;
+  iccid?: 'asc' | 'desc' | null | undefined;
   /** Order by IMEI */
-  imei?: string | null | undefined;
+  imei?: 'asc' | 'desc' | null | undefined;
   /** Order by IMSI */
-  imsi?: string | null | undefined;
+  imsi?: 'asc' | 'desc' | null | undefined;
   /** Order by session duration */
-  in_session_since?: string | null | undefined;
+  in_session_since?: 'asc' | 'desc' | null | undefined;
   /** Order by configured data limit */
-  monthly_data_limit?: string | null | undefined;
+  monthly_data_limit?: 'asc' | 'desc' | null | undefined;
   /** Order by monthly data volume */
-  monthly_data_volume?: string | null | undefined;
+  monthly_data_volume?: 'asc' | 'desc' | null | undefined;
   /** Order by monthly SMS MO */
-  monthly_sms_mo?: string | null | undefined;
+  monthly_sms_mo?: 'asc' | 'desc' | null | undefined;
   /** Order by monthly SMS MT */
-  monthly_sms_mt?: string | null | undefined;
+  monthly_sms_mt?: 'asc' | 'desc' | null | undefined;
   /** Order by monthly outgoing voice seconds */
-  monthly_voice_mo?: string | null | undefined;
+  monthly_voice_mo?: 'asc' | 'desc' | null | undefined;
   /** Order by monthly voice mo limit */
-  monthly_voice_mo_limit?: string | null | undefined;
+  monthly_voice_mo_limit?: 'asc' | 'desc' | null | undefined;
   /** Order by MSISDN */
-  msisdn?: string | null | undefined;
+  msisdn?: 'asc' | 'desc' | null | undefined;
   /** Order by previous month data volume */
-  previous_month_data_volume?: string | null | undefined;
+  previous_month_data_volume?: 'asc' | 'desc' | null | undefined;
   /** Order by product. See List of provider ids */
-  providerid?: string | null | undefined;
+  providerid?: 'asc' | 'desc' | null | undefined;
   /** Order by status. See List of possible SIM status */
-  statusid?: string | null | undefined;
+  statusid?: 'asc' | 'desc' | null | undefined;
 };
 
 /** This input represents the text/string based filter options. */

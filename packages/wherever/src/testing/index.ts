@@ -4,12 +4,12 @@
  * ```ts
  * const api = createWhereverMock({ sims: Array.from({ length: 250 }, (_, i) => ({ iccid: `89490000000000000${i}` })) });
  * const server = setupServer(...api.handlers);          // msw
- * const wherever = createWhereverClient({ apiKey: api.apiKey });
+ * const wherever = createWhereverClient(api.clientOptions);          // or, over loopback: (await api.listen()).clientOptions
  * ```
  */
-import { createGraphQLFake, createRealtimeFake, mswHandlers, startFakeServer, type Fault, type FakeRequest, type RealtimeFake, type RealtimeFakeOptions, type RecordedRequest, type RunningServer } from '@sdk/core/testing';
+import { createGraphQLFake, createRealtimeFake, mswHandlers, startFakeServer, type FakeKit, type FakeRequest, type ListeningFake, type OperationReply as KitReply, type RealtimeFake, type RealtimeFakeOptions } from '@sdk/core/testing';
+import type { WhereverClientOptions } from '../client.js';
 import { GraphQLError, buildSchema } from 'graphql';
-import type { HttpHandler } from 'msw';
 import { WHEREVER_GRAPHQL_ENDPOINT } from '../constants.js';
 import type { OperationTypes } from '../generated/operations.js';
 import { schemaSDL } from '../generated/schema.js';
@@ -17,12 +17,12 @@ import { TRANSITIONS, WhereverState, compare, type BatchJob, type Sim, type SimE
 
 export { WhereverState, makeSim, matchSim } from './fake.js';
 export type { ApiKeyEntry, BatchJob, BatchJobSimDetail, BillingData, Sim, SimEvent, SimSeed, UserAccount } from './fake.js';
-export type { ActiveSubscription, Fault, RealtimeFake, RealtimeStats, RecordedRequest, RunningServer } from '@sdk/core/testing';
+export type { ActiveSubscription, Fault, FakeKit, ListeningFake, RealtimeFake, RealtimeStats, RecordedRequest, RunningServer } from '@sdk/core/testing';
 
 export type OperationName = keyof OperationTypes;
 
 /** A typed reply for one operation: its data, GraphQL errors, an HTTP status, a delay or a dropped connection. */
-export type OperationReply<K extends OperationName> = Omit<Fault, 'data'> & { data?: OperationTypes[K]['data'] };
+export type OperationReply<K extends OperationName> = KitReply<OperationTypes[K]['data']>;
 
 export interface WhereverMockOptions extends WhereverStateOptions {
   /** Endpoint the msw handlers answer. Default: the real endpoint, so a client with default options hits the fake. */
@@ -45,21 +45,15 @@ export interface SubscriptionPayloads {
   updatedBatchJob: Omit<BatchJob, 'simList'>;
 }
 
-export interface WhereverMock {
-  readonly endpoint: string;
+/** The fake's API key and GraphQL endpoint. */
+export type WhereverFakeClientOptions = WhereverClientOptions & { apiKey: string; endpoint: string };
+
+/**
+ * The wherever kit: the shared vocabulary (see FakeKit in `@sdk/core/testing`) plus wherever's own parts.
+ * wherever authenticates with an API key, so there are no login controls (`auth`): a wrong key is refused with 401.
+ */
+export interface WhereverMock extends FakeKit<OperationTypes, WhereverState, WhereverFakeClientOptions> {
   readonly apiKey: string;
-  /** msw request handlers for `setupServer(...api.handlers)`. */
-  readonly handlers: HttpHandler[];
-  /** The fake's state: SIMs, events, batch jobs, API keys, user accounts. */
-  readonly state: WhereverState;
-  /** Every request the fake received (operation name, variables, headers). */
-  readonly requests: RecordedRequest[];
-  /** Requests of one operation. */
-  requestsOf<K extends OperationName>(operationName: K): (RecordedRequest & { variables: OperationTypes[K]['variables'] })[];
-  /** Answer the next `count` requests (optionally of one operation) with a fault: `{ status: 503 }`, `{ network: true }`, … */
-  failNext(count: number, fault: Fault, options?: { operationName?: OperationName }): void;
-  /** Answer one operation your way until the returned function is called; return undefined to fall through. */
-  override<K extends OperationName>(operationName: K, reply: (variables: OperationTypes[K]['variables']) => OperationReply<K> | undefined): () => void;
   /** Run pending batch jobs by `sims` SIMs each (manual mode). */
   advanceBatchJobs(sims?: number): void;
   /**
@@ -68,7 +62,7 @@ export interface WhereverMock {
    * `/graphql/realtime` (AppSync's protocol and graphql-ws), which a client pointed at `endpoint` finds
    * by itself. msw alone serves no subscriptions.
    */
-  listen(options?: { port?: number }): Promise<RunningServer & { endpoint: string; realtimeUrl: string }>;
+  listen(options?: { port?: number }): Promise<ListeningFake<WhereverFakeClientOptions> & { realtimeUrl: string }>;
   /**
    * The real-time fake behind `listen()`: `stats`, `subscriptions`, `dropAll()`, `keepAlive = false`,
    * `until(...)`. Fed by the state: `state.updateSim` (and `updateSim` calls) publish `updatedSim`,
@@ -290,6 +284,7 @@ export function createWhereverMock(options: WhereverMockOptions = {}): WhereverM
   return {
     endpoint,
     apiKey,
+    clientOptions: { apiKey, endpoint },
     handlers: mswHandlers(fake, endpoint),
     state,
     requests: fake.requests,
@@ -301,7 +296,8 @@ export function createWhereverMock(options: WhereverMockOptions = {}): WhereverM
     },
     async listen(opts = {}) {
       const server = await startFakeServer({ '/graphql': fake }, { ...opts, upgrade: { '/graphql/realtime': realtime.handleUpgrade } });
-      return { ...server, endpoint: `${server.url}/graphql`, realtimeUrl: `${server.url.replace(/^http/, 'ws')}/graphql/realtime` };
+      const local = `${server.url}/graphql`;
+      return { ...server, endpoint: local, realtimeUrl: `${server.url.replace(/^http/, 'ws')}/graphql/realtime`, clientOptions: { apiKey, endpoint: local } };
     },
     realtime,
     publish: (fieldName, payload) => realtime.publish(fieldName, payload),
