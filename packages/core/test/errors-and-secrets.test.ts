@@ -142,7 +142,7 @@ describe('observability', () => {
     const ex = createExecutor({ endpoint: server.url, auth: apiKeyAuth('k-1234'), retry: { baseDelayMs: 1 }, logger, logLevel: 'warn' });
     await ex.execute(op('Q'), {}, {});
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/^warn \[sdk\] Q: retrying in \d+ ms after HttpError/);
+    expect(seen[0]).toMatch(/^warn \[sdk\] Q retrying in \d+ ms after HTTP 503 \(attempt 1\)/);
   });
 });
 

@@ -10,12 +10,17 @@ import {
   type PaginatedMethod,
   type TokenProvider,
   type TokenSet,
+  type OwnDocuments,
 } from '@sdk/core';
 import { createMyPhoneTokenManager, joinUrl, type MyPhoneRefreshOptions } from './auth.js';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_ORIGIN } from './constants.js';
 import { listValidators, type DidItem, type DidRentDeductionItem, type FilterArg, type SimcardItem, type SortArg, type TariffItem } from './filters.js';
 import type { DidRentDeductionsQuery, DidRentDeductionsQueryVariables, DidServiceDidsQuery, DidServiceDidsQueryVariables, SimcardsQuery, SimcardsQueryVariables, TariffsQuery, TariffsQueryVariables } from './generated/graphql.js';
 import { operations, type MyPhoneMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 interface MyPhoneBaseOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /** API origin. Default `https://api.myphone.group` (the reference writes http; see README, Judgement calls). */
@@ -61,7 +66,7 @@ export type ListMethod<V, R, T> = PaginatedMethod<ListVariables<V, T>, R, T, Pag
  * `myphone.simcard.block({ simcardId })` blocks it; likewise `myphone.tariff({ id })` and
  * `myphone.tariff.archive({ tariff_id })`.
  */
-export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'> {
+export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'>, OwnDocuments {
   readonly simcards: ListMethod<SimcardsQueryVariables, SimcardsQuery['simcards'], SimcardItem>;
   /** `filter` may be omitted: the client sends `[]`, which the operation requires. Sorted by id DESC (fixed). */
   readonly tariffs: ListMethod<TariffsQueryVariables, TariffsQuery['tariffs'], TariffItem>;
@@ -133,6 +138,7 @@ export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhone
     });
   }
   const executor = createExecutor({
+    sdk: SDK_PACKAGE,
     ...rest,
     endpoint: endpoint ?? joinUrl(origin, MYPHONE_GRAPHQL_PATH),
     auth: tokenAuth(provider, { secrets: password ? [password] : [] }),

@@ -147,7 +147,8 @@ export function createCognitoTokenManager(options: CognitoAuthOptions, context: 
       throw new AuthError(`${what} at ${endpoint} returned no usable ${pick}`, { endpoint, status: res.status });
     }
     if (flow === 'USER_PASSWORD_AUTH') poolUsername = jwtClaim(result.AccessToken, 'username') ?? jwtClaim(result.IdToken, 'cognito:username') ?? username;
-    return { accessToken: token, expiresAt: expiry.expiresAt, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined, ...(expiry.warning ? { warning: `Cognito ${expiry.warning}` } : {}) };
+    const otherSecrets = [result.AccessToken, result.IdToken].filter((t): t is string => nonEmpty(t) && t !== token);
+    return { accessToken: token, expiresAt: expiry.expiresAt, refreshToken: nonEmpty(result.RefreshToken) ? result.RefreshToken : undefined, otherSecrets, ...(expiry.warning ? { warning: `Cognito ${expiry.warning}` } : {}) };
   }
 
   const secrets = clientSecret ? [password, clientSecret] : [password];

@@ -1,7 +1,11 @@
-import { buildMethods, createExecutor, optionOrEnv, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { buildMethods, createExecutor, optionOrEnv, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type OwnDocuments, type TokenProvider } from '@sdk/core';
 import { createCognitoTokenManager, TOTOGI_ENV, validateCognitoOptions, type CognitoAuthOptions } from './auth.js';
 import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
 import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 /** Bring your own tokens: anything with `getAccessToken()` (and ideally `invalidate()` for 401 replays). */
 export interface TotogiTokenProviderAuth {
@@ -23,7 +27,7 @@ export interface TotogiClientOptions extends Omit<ExecutorOptions, 'endpoint' | 
   endpoint?: string | undefined;
 }
 
-export type TotogiClient = TotogiMethods;
+export type TotogiClient = TotogiMethods & OwnDocuments;
 
 /**
  * Result members that mean "try again later". RateLimitExceeded: the API refused the work, so a
@@ -82,6 +86,6 @@ export function createTotogiClient(options: TotogiClientOptions = {}): TotogiCli
     // AppSync wants the raw JWT in Authorization (no "Bearer").
     strategy = tokenAuth(manager, { scheme: '', secrets });
   }
-  const executor = createExecutor({ ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
+  const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
   return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient' });
 }

@@ -5,12 +5,17 @@ import {
   optionOrEnv,
   ValidationError,
   type ExecutorOptions,
+  type OwnDocuments,
   type Validators,
 } from '@sdk/core';
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
 import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
 import { operations, type WhereverMethods } from './generated/operations.js';
+import pkg from '../package.json' with { type: 'json' };
 import { createWhereverSubscriptions, type WhereverRealtimeOptions, type WhereverSubscriptions } from './subscriptions.js';
+
+/** Names this package in log lines and the User-Agent (inlined at build time). */
+const SDK_PACKAGE = { name: pkg.name, version: pkg.version };
 
 export interface WhereverClientOptions extends Omit<ExecutorOptions, 'endpoint' | 'auth'> {
   /**
@@ -33,7 +38,7 @@ export interface WhereverBatchJobs {
   waitForBatchJob(batchJobId: number, options?: WaitForBatchJobOptions): Promise<WaitForBatchJobResult>;
 }
 
-export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs;
+export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs & OwnDocuments;
 
 const BATCH_CHANGES = [
   'statusid',
@@ -83,7 +88,7 @@ export function createWhereverClient(options: WhereverClientOptions = {}): Where
       { field: 'apiKey' },
     );
   }
-  const executor = createExecutor({ ...rest, endpoint, auth: apiKeyAuth(apiKey) });
+  const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: apiKeyAuth(apiKey) });
   const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {

@@ -8,6 +8,8 @@ export interface TokenSet {
   refreshToken?: string | undefined;
   /** When the refresh token expires, in ms since the epoch; unknown when undefined. */
   refreshExpiresAt?: number | undefined;
+  /** Other credentials issued with these tokens (Cognito's ID token): never sent, but scrubbed like them. */
+  otherSecrets?: readonly string[] | undefined;
 }
 
 export interface TokenEvent {
@@ -142,7 +144,9 @@ export class TokenManager implements TokenProvider {
 
   secrets(): readonly string[] {
     const t = this.#tokens;
-    return t ? (t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken]) : [];
+    if (!t) return [];
+    const held = t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken];
+    return t.otherSecrets ? [...held, ...t.otherSecrets] : held;
   }
 
   /** Drop the cached tokens; the next call logs in again. */

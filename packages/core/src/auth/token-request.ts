@@ -1,5 +1,5 @@
 import { AbortError, AuthError, ConnectionError, HttpError, RedirectError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
-import { redact } from '../transport/observability.js';
+import { capText, scrubText } from '../secrets/index.js';
 import { readBoundedText, redirectErrorFor, type FetchLike } from '../transport/transport.js';
 
 export interface TokenRequest {
@@ -68,8 +68,9 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRespons
   (timer as { unref?: () => void }).unref?.();
   const onAbort = () => controller.abort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
-  const scrub = (text: string) => redact(text, secrets);
-  const shorten = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  // Every encoding of every secret; the executor scrubs the thrown error again with all tokens held so far.
+  const scrub = (text: string) => scrubText(text, secrets);
+  const shorten = (text: string) => capText(text, 200);
   let res: Response;
   let text: string;
   try {

@@ -4,6 +4,8 @@
  * `instanceof` is answered by a brand registered under a global symbol, so it works even when two
  * copies of @sdk/core are installed (a vendor package and the app resolving different versions).
  * No error ever embeds request variables, headers we sent, or tokens: messages name the operation only.
+ * Server text kept on errors is bounded (a 5 MB server message must not become a 5 MB `error.message`),
+ * and errors serialize to JSON with their name, message and fields (`toJSON`).
  */
 
 const KINDS = Symbol.for('@sdk/core/error-kinds');
@@ -18,6 +20,24 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
+/** Longest `message` an error keeps; the rest is cut with a note of how much. */
+export const MESSAGE_LIMIT = 4096;
+
+function capMessage(message: string): string {
+  const text = String(message);
+  return text.length > MESSAGE_LIMIT ? `${text.slice(0, MESSAGE_LIMIT)}… [${text.length - MESSAGE_LIMIT} more characters cut]` : text;
+}
+
+/** A JSON-safe copy of a cause: SDK errors by their own toJSON, other errors by name and message. */
+function causeToJSON(cause: unknown, depth: number): unknown {
+  if (cause instanceof Error) {
+    if (depth < 4 && typeof (cause as { toJSON?: unknown }).toJSON === 'function' && KINDS in cause) return (cause as SdkError).toJSON();
+    const code = (cause as { code?: unknown }).code;
+    return { name: cause.name, message: cause.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return typeof cause === 'object' && cause !== null ? '[object]' : cause;
+}
+
 export class SdkError extends Error {
   static readonly kind: string = 'SdkError';
   declare readonly [KINDS]: readonly string[];
@@ -26,7 +46,7 @@ export class SdkError extends Error {
   attempts: number | undefined;
 
   constructor(message: string, context: ErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    super(capMessage(message), context.cause === undefined ? undefined : { cause: context.cause });
     const kinds: string[] = [];
     for (let c = new.target as unknown as { kind?: string } | null; c && c.kind; c = Object.getPrototypeOf(c)) {
       if (!kinds.includes(c.kind)) kinds.push(c.kind);
@@ -36,6 +56,14 @@ export class SdkError extends Error {
     this.operationName = context.operationName;
     this.requestId = context.requestId;
     this.attempts = context.attempts;
+  }
+
+  /** `JSON.stringify(err)`: name, message and every field (what the SDK attached is already scrubbed). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) if (value !== undefined && typeof value !== 'function') out[key] = value instanceof Error ? causeToJSON(value, 0) : value;
+    if (this.cause !== undefined) out.cause = causeToJSON(this.cause, 0);
+    return out;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -78,7 +106,7 @@ export class AbortError extends SdkError {
 export const BODY_EXCERPT_LIMIT = 512;
 
 export function excerpt(text: string): string {
-  return text.length > BODY_EXCERPT_LIMIT ? `${text.slice(0, BODY_EXCERPT_LIMIT)}…` : text;
+  return text.length > BODY_EXCERPT_LIMIT ? `${text.slice(0, BODY_EXCERPT_LIMIT)}… [${text.length - BODY_EXCERPT_LIMIT} more characters cut]` : text;
 }
 
 /** The server answered with a non-2xx status, or a body that is not a GraphQL JSON response. */
@@ -134,7 +162,7 @@ export class ApiError<TTypename extends string = string, TMember = Record<string
     const text = typeof member.errorMessage === 'string' ? member.errorMessage : null;
     super(`${context.operationName ?? 'operation'} returned ${member.__typename} (${code})${text ? `: ${text}` : ''}`, context);
     for (const [key, value] of Object.entries(member)) {
-      if (!(key in this)) Object.defineProperty(this, key, { value, enumerable: true });
+      if (!(key in this)) Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
     }
     this.__typename = member.__typename;
     this.errorCode = code;

@@ -12,7 +12,9 @@ import {
   ValidationError,
   type GraphQLErrorEntry,
 } from '../errors/index.js';
-import { createEmitter, redact, type Logger, type LogLevel, type SdkEvent } from './observability.js';
+import { createScrubber, type Scrubber } from '../secrets/index.js';
+import { CORE_VERSION } from '../version.js';
+import { ResponseInfo, createEmitter, requestIdOf, retryReason, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
@@ -42,8 +44,16 @@ export interface ExecutorOptions {
    */
   maxResponseBytes?: number | undefined;
   logger?: Logger | undefined;
-  /** Minimum level passed to `logger`. Default `info`. */
+  /** Minimum level passed to `logger`. Default `info`. The `SDK_LOG` environment variable overrides it. */
   logLevel?: LogLevel | undefined;
+  /** What this client calls itself in log lines (`[wherever] …`). Default: the vendor's name. */
+  name?: string | undefined;
+  /** Add the request's variables (scrubbed) to `request` events and debug lines. Default false. */
+  logVariables?: boolean | undefined;
+  /** Appended to the SDK's `User-Agent`, e.g. `fleet-sync/2.1`. */
+  userAgent?: string | undefined;
+  /** The vendor package behind this client, for the `User-Agent` (set by the vendor's createXClient). */
+  sdk?: { name: string; version: string } | undefined;
   /** Hook for every request, response, retry, error, warning and token event (no secrets: names, numbers, scrubbed errors). */
   onEvent?: ((event: SdkEvent) => void) | undefined;
   /**
@@ -84,7 +94,6 @@ export interface ExecuteResult<T> {
 /** `throw`: error members become ApiError; `union`: the member is returned as the result. */
 export type ResultMode = 'throw' | 'union';
 
-const REQUEST_ID_HEADERS = ['x-request-id', 'x-amzn-requestid', 'x-amz-request-id', 'request-id', 'x-correlation-id'];
 const THROTTLED = /throttl|rate.?limit|too many requests/i;
 const THROTTLE_CODES = ['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS', 'THROTTLINGEXCEPTION'];
 const UNAUTHORIZED_CODES = ['UNAUTHENTICATED', 'UNAUTHORIZED', 'UNAUTHORIZEDEXCEPTION'];
@@ -120,22 +129,6 @@ function normalizeErrors(list: readonly unknown[]): GraphQLErrorEntry[] {
   });
 }
 
-function requestIdOf(headers: HeadersLike | undefined): string | undefined {
-  if (!headers) return undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = headers.get(name);
-    if (value) return value;
-  }
-  return undefined;
-}
-
-function headersToObject(headers: HeadersLike, secrets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key] = secrets.length ? redact(value, secrets) : value;
-  });
-  return out;
-}
 
 function errorSays(errors: readonly GraphQLErrorEntry[], pattern: RegExp, codes: readonly string[]): boolean {
   return errors.some((e) => {
@@ -164,6 +157,8 @@ export interface Executor {
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** The client's scrubber (every secret held so far), for other sinks such as subscriptions and telemetry. */
+  readonly scrubber: Scrubber;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
@@ -179,8 +174,28 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, () => auth.secrets());
-  if (emit) auth.connect?.(emit);
+  // One scrubber for every sink; it learns each token as it is issued (auth events) and keeps rotated ones.
+  for (const key of ['name', 'userAgent'] as const) {
+    const value = options[key];
+    // Printable ASCII only: both end up in a header or a log prefix (no CR/LF injection, no odd bytes).
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || !/^[\x20-\x7e]+$/.test(value))) {
+      throw new ValidationError(`${key} must be a non-empty string of printable ASCII characters`, { field: key });
+    }
+  }
+  const scrubber = createScrubber(() => auth.secrets());
+  const url = new URL(endpoint);
+  const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  auth.connect?.((event) => {
+    scrubber.observe();
+    emit?.(event);
+  });
+  const logVariables = options.logVariables === true;
+  // Built once: the vendor package, core and Node; the caller's own part last.
+  const userAgent = [options.sdk ? `${options.sdk.name}/${options.sdk.version}` : undefined, `@sdk/core/${CORE_VERSION}`, `node/${process.version}`, baseHeaders['user-agent'], options.userAgent]
+    .filter((part) => typeof part === 'string' && part.trim() !== '')
+    .join(' ');
+  baseHeaders['user-agent'] = userAgent;
   // Static auth (API keys) gives the same headers object every time: merge it once.
   let mergedFor: Record<string, string> | undefined;
   let merged: Record<string, string> = baseHeaders;
@@ -202,16 +217,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   function scrub(text: string): string {
-    return redact(text, auth.secrets());
+    return scrubber.text(text);
   }
 
-  /** Scrubbed, depth-bounded deep copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members). */
+  /** Scrubbed copy of server-sent JSON kept on errors (GraphQL errors, partial data, union members), walked with bounded depth. */
   function scrubJson<T>(value: T): T {
-    if (value === undefined) return value;
-    const copy = boundedCopy(value) as T;
-    const secrets = auth.secrets();
-    if (secrets.length === 0) return copy;
-    return JSON.parse(redact(JSON.stringify(copy), secrets)) as T;
+    return scrubber.json(value);
+  }
+
+  function headersToObject(headers: HeadersLike, _secrets?: unknown): Record<string, string> {
+    return scrubber.headers(headers).toObject();
   }
 
   /** Never throws: anything unreadable in a response becomes a typed error. */
@@ -232,7 +247,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
    * execution started.
    */
   function classifyResponse(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
-    const requestId = requestIdOf(res.headers);
+    const rawId = requestIdOf(res.headers);
+    const requestId = rawId === undefined ? undefined : scrub(rawId);
     const ctx = { operationName: op.name, requestId, attempts };
     const status = res.status;
     const redirect = redirectErrorFor(status, res.headers, endpoint, op.name, ctx);
@@ -362,7 +378,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         if (userSignal?.aborted) throw aborted(attempt - 1);
         if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError(attempt - 1);
         // Nothing reached the API: an unreachable, slow or overloaded token endpoint is retried (mutations too).
-        await retryTokenFailure(withContext(err, op.name, attempt - 1), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt - 1) });
+        await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt - 1)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt - 1) });
         retries++;
         attempt--; // attempts count requests sent to the API
         continue;
@@ -381,7 +397,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       }, Math.max(0, limit));
       const onAbort = () => controller.abort();
       userSignal?.addEventListener('abort', onAbort, { once: true });
-      emit?.({ type: 'request', operationName: op.name, attempt });
+      emit?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
       const attemptStarted = emit ? Date.now() : 0;
 
       let failure: Failure | undefined;
@@ -409,9 +425,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
       if (res !== undefined && res !== null) {
         const outcome = classify(op, res, mode, attempt);
-        if (emit) emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: requestIdOf(res.headers) });
+        if (emit) {
+          const rawId = requestIdOf(res.headers);
+          emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: rawId === undefined ? undefined : scrub(rawId) });
+        }
         if ('ok' in outcome) {
-          return { data: outcome.data as T, response: { status: res.status, headers: res.headers, requestId: requestIdOf(res.headers), attempts: attempt, durationMs: Date.now() - started } };
+          return { data: outcome.data as T, response: new ResponseInfo(res.status, res.headers, attempt, Date.now() - started, scrubber) };
         }
         failure = outcome;
       }
@@ -421,12 +440,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (failure.unauthorized && !replayed && auth.onUnauthorized) {
         replayed = true; // a replay after refreshing credentials does not use up a retry
         let renewed = false;
+        scrubber.observe(); // a provider that tells no events: remember the refused token before it rotates
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
           if (userSignal?.aborted) throw aborted(attempt);
           // A 401 means the server did no work: a renewal that failed on the network may be retried.
-          await retryTokenFailure(withContext(err, op.name, attempt), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt) });
+          await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt) });
           retries++;
           continue;
         }
@@ -439,16 +459,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const error = failure.error;
         error.attempts = attempt;
         if (mode === 'union' && error instanceof ApiError) {
-          return { data: (failure.member ?? error.result) as T, response: { status: res!.status, headers: res!.headers, requestId: error.requestId, attempts: attempt, durationMs: Date.now() - started } };
+          return { data: (failure.member ?? error.result) as T, response: new ResponseInfo(res!.status, res!.headers, attempt, Date.now() - started, scrubber) };
         }
         if (failure.retry === 'unsafe' && !mayRetryUnsafe && retry.maxRetries > 0) {
           // Say why a failure a query would have retried was not, and how to opt in.
           error.message += `. Not retried: ${op.name} is a mutation and the server may have applied it, so its outcome is unknown; check its effect before sending it again, or pass retry: { retryMutations: true } to retry such failures automatically`;
         }
         emit?.({ type: 'error', operationName: op.name, attempt, durationMs: Date.now() - started, error });
-        throw error;
+        throw scrubber.error(error);
       }
-      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: failure.error instanceof ApiError ? failure.error.__typename : failure.error.name, status: failure.status });
+      emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
       await sleep(delay, userSignal).catch(() => {
         throw aborted(attempt);
       });
@@ -456,7 +476,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, emit, endpoint, auth };
+  return { execute, emit, endpoint, auth, scrubber };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */
