@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { fmt, table } from '../lib.mjs';
 
 /** Budgets in KB, gzip. Raise one only with a reason in bench/RESULTS.md. */
-export const BUDGETS = { '@sdk/wherever': 18, '@sdk/totogi': 23, '@sdk/myphone': 14 };
+// +2 KB for wherever and MyPhone (issue 14): client.request, its walks and the prepared-document lexer and
+// printer are on every client (~2.8 KB gzip in a bundle); see bench/RESULTS.md.
+export const BUDGETS = { '@sdk/wherever': 20, '@sdk/totogi': 23, '@sdk/myphone': 16 };
 const consumers = {
   '@sdk/wherever': "import { createWhereverClient } from '@sdk/wherever'; const c = createWhereverClient({ apiKey: 'k' }); for await (const s of c.listSims.all()) console.log(s.iccid);",
   '@sdk/totogi': "import { createTotogiClient } from '@sdk/totogi'; console.log(createTotogiClient);",

@@ -16,7 +16,9 @@ export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type O
 export { validateVariables } from './transport/validate.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember, type UnknownResultMember } from './results/index.js';
-export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
+export { prepareOperation, type DocumentInput, type DocumentResult, type DocumentTypeDecoration, type DocumentVariables } from './transport/prepared.js';
+export { type At, type ItemOfPage, type PageOf, type PaginateOptions, type RequestMethod, type RequestOptions, type UnionRequestOptions, type WalkVariables } from './client/request.js';
+export { buildMethods, type OwnDocuments, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
 // realtime
 export { createSubscriptionClient, realtimeUrlFor } from './realtime/index.js';
 export type { RealtimeProtocol, ReconnectInfo, ReconnectOptions, SubscribeOptions, Subscription, SubscriptionClient, SubscriptionClientOptions, WebSocketConstructor, WebSocketLike } from './realtime/types.js';

@@ -10,6 +10,7 @@ import {
   type PaginatedMethod,
   type TokenProvider,
   type TokenSet,
+  type OwnDocuments,
 } from '@sdk/core';
 import { createMyPhoneTokenManager, joinUrl, type MyPhoneRefreshOptions } from './auth.js';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_ORIGIN } from './constants.js';
@@ -65,7 +66,7 @@ export type ListMethod<V, R, T> = PaginatedMethod<ListVariables<V, T>, R, T, Pag
  * `myphone.simcard.block({ simcardId })` blocks it; likewise `myphone.tariff({ id })` and
  * `myphone.tariff.archive({ tariff_id })`.
  */
-export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'> {
+export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'>, OwnDocuments {
   readonly simcards: ListMethod<SimcardsQueryVariables, SimcardsQuery['simcards'], SimcardItem>;
   /** `filter` may be omitted: the client sends `[]`, which the operation requires. Sorted by id DESC (fixed). */
   readonly tariffs: ListMethod<TariffsQueryVariables, TariffsQuery['tariffs'], TariffItem>;

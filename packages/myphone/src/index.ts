@@ -45,6 +45,11 @@ export {
   type IterateOptions,
   type Logger,
   type SdkEvent,
+  type DocumentTypeDecoration,
+  type PaginateOptions,
+  type RequestMethod,
+  type RequestOptions,
+  type UnionRequestOptions,
   type TokenProvider,
   type TokenSet,
 } from '@sdk/core';

@@ -5,6 +5,7 @@ import {
   optionOrEnv,
   ValidationError,
   type ExecutorOptions,
+  type OwnDocuments,
   type Validators,
 } from '@sdk/core';
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
@@ -37,7 +38,7 @@ export interface WhereverBatchJobs {
   waitForBatchJob(batchJobId: number, options?: WaitForBatchJobOptions): Promise<WaitForBatchJobResult>;
 }
 
-export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs;
+export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs & OwnDocuments;
 
 const BATCH_CHANGES = [
   'statusid',

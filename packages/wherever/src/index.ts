@@ -22,4 +22,9 @@ export {
   type Subscription,
   type Logger,
   type SdkEvent,
+  type DocumentTypeDecoration,
+  type PaginateOptions,
+  type RequestMethod,
+  type RequestOptions,
+  type UnionRequestOptions,
 } from '@sdk/core';

@@ -3,6 +3,16 @@ import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
 import type { OperationDescriptor } from '../transport/operation.js';
 import type { UnknownResultMember } from '../results/index.js';
+import { createRequestMethod, type RequestMethod } from './request.js';
+
+/** What every client has besides its generated methods: your own documents through the same executor. */
+export interface OwnDocuments {
+  /**
+   * Runs your own document (TypedDocumentNode, codegen's TypedDocumentString, gql.tada, or a string) with
+   * the client's auth, retries, timeouts and events; `request.all(doc, vars, { like: 'listSims' })` walks a list.
+   */
+  readonly request: RequestMethod;
+}
 
 /** Variables are optional exactly when the operation has no required variable. */
 export type Args<V, O = CallOptions> = {} extends V ? [variables?: V, options?: O] : [variables: V, options?: O];
@@ -79,6 +89,8 @@ export function buildMethods<T>(executor: Executor, operations: readonly Operati
   const label = options.name ?? 'Client';
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
   Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
+  if (operations.some((op) => op.path.length === 1 && op.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
+  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, operations), enumerable: false });
   const sorted = [...operations].sort((a, b) => a.path.length - b.path.length);
   for (const op of sorted) {
     let node: Record<string, unknown> = root;
