@@ -1,0 +1,57 @@
+/** Hostile review of issue 14 (own documents): careless/malicious documents and a hostile server for custom walks. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpError, PaginationError, createExecutor, noAuth, prepareOperation } from '@sdk/core';
+import { createRequestMethod } from '../src/client/request.js';
+import { scriptedServer, type Scripted } from './helpers.js';
+
+const servers: Scripted[] = [];
+afterEach(async () => {
+  while (servers.length) await servers.pop()!.close();
+});
+const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+describe('own documents: which operation runs, and of which kind', () => {
+  it('a mutation is never misread as a query because an enum default value spells `query <Name>` (no re-send after a 503)', async () => {
+    // Valid GraphQL when enum Mode has values `query` and `DoIt`: the default value is at depth 0, inside parentheses.
+    const doc = 'query Helper($m: [Mode] = [query DoIt]) { a(m: $m) }\nmutation DoIt { pay(amount: 1) { id } }';
+    expect(prepareOperation(doc, 'DoIt').kind).toBe('mutation');
+    const server = await scriptedServer([{ status: 503 }, { json: { data: { pay: { id: '1' } } } }]);
+    servers.push(server);
+    const request = createRequestMethod(createExecutor({ endpoint: server.url, auth: noAuth(), retry: { ...fast, maxRetries: 3 } }), []);
+    await expect(request(doc, {}, { operationName: 'DoIt' })).rejects.toBeInstanceOf(HttpError);
+    // Counted at the server: the mutation was received once, and not re-sent.
+    expect(server.seen.filter((s) => s.body.operationName === 'DoIt')).toHaveLength(1);
+  });
+
+  it('a variable, argument or directive argument named like a keyword is not an extra operation', () => {
+    // `$query` is a common variable name (search fields); none of these documents holds more than one operation.
+    expect(prepareOperation('query Search($query: String!) { search(query: $query) { id } }')).toMatchObject({ name: 'Search', kind: 'query', variables: ['query'] });
+    expect(prepareOperation('mutation Save($mutation: String) { save(text: $mutation) { id } }')).toMatchObject({ name: 'Save', kind: 'mutation' });
+    expect(prepareOperation('query Q($s: Int) @tag(subscription: 1) { a }')).toMatchObject({ name: 'Q', kind: 'query' });
+    // Object values in a list default: `}` then `{` at brace depth 0 is not a shorthand query.
+    expect(prepareOperation('query Q($f: [In] = [{ x: 1 } { x: 2 }]) { a(f: $f) }')).toMatchObject({ name: 'Q', kind: 'query' });
+  });
+});
+
+describe('own documents: a hostile server walking a custom list', () => {
+  it('a repeated non-string nextToken is a PaginationError, not an endless walk', async () => {
+    let pages = 0;
+    const server = await scriptedServer(() => {
+      pages++;
+      return { json: { data: { list: { items: [{ id: String(pages) }], next: { t: 'same' } } } } };
+    });
+    servers.push(server);
+    const request = createRequestMethod(createExecutor({ endpoint: server.url, auth: noAuth(), retry: fast }), []);
+    const doc = 'query L($token: String) { list(token: $token) { items { id } next } }';
+    const walk = request.pages(doc, {}, { path: ['list'], pagination: { style: 'nextToken', items: 'items', next: 'next', tokenVar: 'token' } });
+    let seen = 0;
+    let error: unknown;
+    try {
+      for await (const _ of walk) if (++seen >= 10) break; // bound: the server would answer forever
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(seen).toBeLessThan(10);
+  });
+});
