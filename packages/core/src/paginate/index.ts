@@ -139,8 +139,10 @@ async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken
     if (!next) self.done = true;
     yield page;
     if (next === null || next === undefined || next === '') return;
-    if (seen.has(next)) throw new PaginationError(`${operationName}: the API returned a ${spec.next} it had returned before; stopping to avoid an endless loop`, { operationName, cursor: next });
-    seen.add(next);
+    // Keyed by value: a hostile server's object token is new by identity on every page.
+    const key = typeof next === 'string' ? next : JSON.stringify(next);
+    if (seen.has(key)) throw new PaginationError(`${operationName}: the API returned a ${spec.next} it had returned before; stopping to avoid an endless loop`, { operationName, cursor: next });
+    seen.add(key);
     token = next;
   }
 }
@@ -163,10 +165,11 @@ async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, 
     yield page;
     if (!info.hasNextPage) return;
     const end = info.endCursor;
-    if (end === null || end === undefined || end === after || seen.has(end)) {
+    const key = typeof end === 'string' ? end : JSON.stringify(end);
+    if (end === null || end === undefined || end === after || seen.has(key)) {
       throw new PaginationError(`${operationName}: hasNextPage is true but endCursor did not advance (${JSON.stringify(end)}); stopping to avoid an endless loop`, { operationName, cursor: after });
     }
-    seen.add(end);
+    seen.add(key);
     after = end;
   }
 }
