@@ -1,4 +1,5 @@
 /** Hostile review of issue 14 (own documents): careless/malicious documents and a hostile server for custom walks. */
+import { Kind, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError, PaginationError, createExecutor, noAuth, prepareOperation } from '@sdk/core';
 import { createRequestMethod } from '../src/client/request.js';
@@ -53,5 +54,49 @@ describe('own documents: a hostile server walking a custom list', () => {
     }
     expect(error).toBeInstanceOf(PaginationError);
     expect(seen).toBeLessThan(10);
+  });
+});
+
+describe('own documents: the lexer and printer agree with graphql-js', () => {
+  const docs = [
+    'query Q { a(s: """ \\""" mutation X { b } """) }',
+    '# mutation M { x }\r\nquery Q { a }',
+    'query Q { a(s: "\\u0022 mutation { x } \\\\") }',
+    'query Q { a(s: "\\u{1F600} {") }',
+    '\ufeffquery Q { a }',
+    'query Q($a: Int = -1, $b: Float = 1.5e-3, $c: [String] = ["", "x"]) @d(x: "") { a(x: $a y: $b z: $c) }',
+    'query Q { a(l: ["" ""]) }',
+    'query Q { a(l: [1 -2 3.0e+1]) }',
+    '{ ...F } fragment F on T { a }',
+    'fragment F on T { a } { ...F }',
+    'fragment mutation on T { a } query Q { ...mutation }',
+    'query Q { ... on T { a } ... @include(if: true) { b } }',
+    'subscription S { a }',
+    'query Q { a(o: { query: 1, mutation: { x: [query] } }) }',
+    'query on { a }',
+    'mutation fragment { a }',
+  ];
+  it('names, kinds and sent text match graphql-js for tricky documents (strings, comments, BOM, keywords as names)', () => {
+    const norm = (x: unknown, drop: string[]) => JSON.stringify(x, (k, v) => (drop.includes(k) ? undefined : v));
+    for (const d of docs) {
+      const ast = parse(d);
+      const ops = ast.definitions.filter((x) => x.kind === Kind.OPERATION_DEFINITION) as { operation: string; name?: { value: string } }[];
+      const op = prepareOperation(d);
+      expect([op.kind, op.name], d).toEqual([ops[0]!.operation, ops[0]!.name?.value ?? `anonymous ${ops[0]!.operation}`]);
+      expect(norm(parse(op.document), ['loc']), d).toBe(norm(ast, ['loc']));
+      // The same document as an AST (no source) prints to the same document (block strings become plain ones).
+      expect(norm(parse(prepareOperation(JSON.parse(JSON.stringify(ast))).document), ['loc', 'block']), d).toBe(norm(ast, ['loc', 'block']));
+    }
+  });
+
+  it('a DocumentNode with parts the printer does not know (legacy fragment variables) is refused, not silently changed', () => {
+    const ast = parse('query Q { ...F } fragment F($x: Int = 1) on T { a(x: $x) }', { allowLegacyFragmentVariables: true });
+    let sent: string | undefined;
+    try {
+      sent = prepareOperation(ast).document;
+    } catch {
+      return; // refused: fine
+    }
+    expect(sent).toContain('($x:Int=1)');
   });
 });
