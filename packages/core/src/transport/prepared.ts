@@ -251,14 +251,16 @@ export function print(n: AstNode): string {
     case 'Field':
       return (n.alias ? n.alias.value + ':' : '') + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives) + (n.selectionSet ? print(n.selectionSet) : '');
     case 'Argument':
+    case 'FragmentArgument':
     case 'ObjectField':
       return n.name.value + ':' + print(n.value);
-    case 'FragmentSpread':
-      return '...' + n.name.value + join(n.directives);
+    case 'FragmentSpread': // arguments: graphql 17's fragment arguments
+      return '...' + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives);
     case 'InlineFragment':
       return '...' + (n.typeCondition ? 'on ' + n.typeCondition.name.value : '') + join(n.directives) + print(n.selectionSet);
     case 'FragmentDefinition':
-      return 'fragment ' + n.name.value + ' on ' + n.typeCondition.name.value + join(n.directives) + print(n.selectionSet);
+      // variableDefinitions: graphql 16's legacy fragment variables, graphql 17's fragment arguments.
+      return 'fragment ' + n.name.value + wrap('(', join(n.variableDefinitions), ')') + ' on ' + n.typeCondition.name.value + join(n.directives) + print(n.selectionSet);
     case 'Directive':
       return '@' + n.name.value + wrap('(', join(n.arguments), ')');
     case 'Variable':
