@@ -1,7 +1,7 @@
 /** Hostile review of issue 14 (own documents): careless/malicious documents and a hostile server for custom walks. */
 import { Kind, parse } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, PaginationError, createExecutor, noAuth, prepareOperation } from '@sdk/core';
+import { HttpError, PaginationError, ValidationError, createExecutor, noAuth, prepareOperation } from '@sdk/core';
 import { createRequestMethod } from '../src/client/request.js';
 import { scriptedServer, type Scripted } from './helpers.js';
 
@@ -34,6 +34,23 @@ describe('own documents: which operation runs, and of which kind', () => {
   });
 });
 
+describe('own documents: careless callers are refused before anything leaves', () => {
+  it('subscriptions, __proto__ variables and keys, unknown like names and an operationName that differs send nothing', async () => {
+    const server = await scriptedServer([{ json: { data: { a: 1 } } }]);
+    servers.push(server);
+    const request = createRequestMethod(createExecutor({ endpoint: server.url, auth: noAuth(), retry: fast }), []);
+    await expect(request('subscription S { a }')).rejects.toBeInstanceOf(ValidationError);
+    await expect(request('query Q($x: Int) { a(x: $x) }', JSON.parse('{"__proto__": {"polluted": 1}}'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(request('query Q { a }', {}, { operationName: 'Other' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(request('query Q { a }', {}, { operationName: '__proto__' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(request('query A { a } mutation B { b }')).rejects.toBeInstanceOf(ValidationError);
+    expect(() => request.all('query Q { a }', {}, { like: '__proto__' })).toThrow(ValidationError);
+    expect(() => request.all('query Q { a }', {}, { like: 'constructor' })).toThrow(ValidationError);
+    expect(server.seen).toHaveLength(0);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('own documents: a hostile server walking a custom list', () => {
   it('a repeated non-string nextToken is a PaginationError, not an endless walk', async () => {
     let pages = 0;
@@ -54,6 +71,31 @@ describe('own documents: a hostile server walking a custom list', () => {
     }
     expect(error).toBeInstanceOf(PaginationError);
     expect(seen).toBeLessThan(10);
+  });
+});
+
+describe('own documents: walk resume positions against a hostile server', () => {
+  it('a page missing its items list throws a PaginationError and the walk resumes at that page', async () => {
+    const server = await scriptedServer((n) =>
+      n === 0 ? { json: { data: { list: { items: [{ id: '1' }, { id: '2' }, { id: '3' }], next: 'a' } } } } : n === 1 ? { json: { data: { list: { next: 'b' } } } } : { json: { data: { list: { items: [{ id: '4' }], next: null } } } },
+    );
+    servers.push(server);
+    const request = createRequestMethod(createExecutor({ endpoint: server.url, auth: noAuth(), retry: fast }), []);
+    const doc = 'query L($token: String, $limit: Int) { list(token: $token, limit: $limit) { items { id } next } }';
+    const spec = { style: 'nextToken', items: 'items', next: 'next', tokenVar: 'token', limitVar: 'limit' } as const;
+    const items = request.all<{ id: string }>(doc, { limit: 2 }, { path: ['list'], pagination: spec }); // page 1 is larger than asked
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const item of items) got.push(item.id);
+      })(),
+    ).rejects.toBeInstanceOf(PaginationError);
+    expect(got).toEqual(['1', '2', '3']); // nothing of the oversized page lost
+    expect(items.position).toEqual({ token: 'a' });
+    const rest: string[] = [];
+    for await (const item of request.all<{ id: string }>(doc, { limit: 2, ...items.position }, { path: ['list'], pagination: spec })) rest.push(item.id);
+    expect(rest).toEqual(['4']);
+    expect(server.seen.map((s) => s.body.variables)).toEqual([{ limit: 2 }, { limit: 2, token: 'a' }, { limit: 2, token: 'a' }]);
   });
 });
 
