@@ -166,11 +166,14 @@ function fromString(source: string): Prepared {
   const toks = tokens(source);
   const operations: OperationInfo[] = [];
   let depth = 0;
+  // ( and [ nesting: keywords inside variable definitions, defaults and directive arguments are not operations.
+  let nest = 0;
   let text = '';
   let prev = '';
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
-    if (depth === 0 && prev !== 'fragment' && prev !== 'on') {
+    // A definition starts only at the top, first or right after the previous definition's closing brace.
+    if (depth === 0 && nest === 0 && (prev === '' || prev === '}')) {
       if (t === 'query' || t === 'mutation' || t === 'subscription') {
         const info: OperationInfo = { name: undefined, kind: t, variables: [] };
         const next = toks[i + 1];
@@ -190,12 +193,14 @@ function fromString(source: string): Prepared {
           }
         }
         operations.push(info);
-      } else if (t === '{' && (prev === '' || prev === '}')) {
+      } else if (t === '{') {
         operations.push({ name: undefined, kind: 'query', variables: [] }); // shorthand `{ ... }`
       }
     }
     if (t === '{') depth++;
     else if (t === '}') depth--;
+    else if (t === '(' || t === '[') nest++;
+    else if (t === ')' || t === ']') nest--;
     // One space only where two words would otherwise merge.
     text += prev && isWord(prev) && (isWord(t) || t === '...') ? ' ' + t : t;
     prev = t;
@@ -246,14 +251,16 @@ export function print(n: AstNode): string {
     case 'Field':
       return (n.alias ? n.alias.value + ':' : '') + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives) + (n.selectionSet ? print(n.selectionSet) : '');
     case 'Argument':
+    case 'FragmentArgument':
     case 'ObjectField':
       return n.name.value + ':' + print(n.value);
-    case 'FragmentSpread':
-      return '...' + n.name.value + join(n.directives);
+    case 'FragmentSpread': // arguments: graphql 17's fragment arguments
+      return '...' + n.name.value + wrap('(', join(n.arguments), ')') + join(n.directives);
     case 'InlineFragment':
       return '...' + (n.typeCondition ? 'on ' + n.typeCondition.name.value : '') + join(n.directives) + print(n.selectionSet);
     case 'FragmentDefinition':
-      return 'fragment ' + n.name.value + ' on ' + n.typeCondition.name.value + join(n.directives) + print(n.selectionSet);
+      // variableDefinitions: graphql 16's legacy fragment variables, graphql 17's fragment arguments.
+      return 'fragment ' + n.name.value + wrap('(', join(n.variableDefinitions), ')') + ' on ' + n.typeCondition.name.value + join(n.directives) + print(n.selectionSet);
     case 'Directive':
       return '@' + n.name.value + wrap('(', join(n.arguments), ')');
     case 'Variable':
