@@ -75,11 +75,15 @@ describe('totogi: client.request with your own document', () => {
 });
 
 describe('totogi: walking your own list document (Relay cursor)', () => {
-  it('walks a narrower getRules across 4 pages like the generated method', async () => {
+  // getRules has no generated walk (its default document selects no attested node fields), so the walk is
+  // described by hand: where the connection is and which variables page it.
+  const RULES = { path: ['getRules'], pagination: { style: 'cursor', afterVar: 'after', firstVar: 'first' } } as const;
+
+  it('walks a narrower getRules across 4 pages, the walk described by path and pagination', async () => {
     const rules = Array.from({ length: 7 }, (_, i) => ({ id: `rule-${i}` }));
     const { api, totogi, providerId } = await setup({ rules });
     const ids: string[] = [];
-    const walk = totogi.request.all(RuleIds, { providerId, first: 2 }, { like: 'getRules' });
+    const walk = totogi.request.all(RuleIds, { providerId, first: 2 }, RULES);
     for await (const rule of walk) ids.push(rule.id);
     expect(ids.sort()).toEqual(rules.map((r) => r.id).sort());
     const sent = api.requests.filter((r) => r.operationName === 'RuleIds').map((r) => r.variables);
@@ -94,7 +98,7 @@ describe('totogi: walking your own list document (Relay cursor)', () => {
     const doc = 'query Stuck($providerId: ID!, $first: Int!, $after: String) { getRules(providerId: $providerId, first: $first, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
     // A server that repeats its cursor: the walk must stop, not loop.
     api.failNext(3, { data: { getRules: { edges: [{ node: { id: 'r1' } }], pageInfo: { hasNextPage: true, endCursor: 'same' } } } });
-    const walk = totogi.request.all<{ id: string }>(doc, { providerId, first: 1 }, { like: 'getRules' });
+    const walk = totogi.request.all<{ id: string }>(doc, { providerId, first: 1 }, RULES);
     await expect(
       (async () => {
         for await (const _ of walk) calls++;

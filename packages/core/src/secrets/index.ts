@@ -207,7 +207,10 @@ export function createScrubber(source: () => readonly string[], extra: readonly 
     // Server JSON holds only plain objects and arrays; anything else is left as it is.
     if (proto !== Object.prototype && proto !== null) return value;
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[text(key)] = walk(v, depth + 1, cap);
+    for (const [key, v] of Object.entries(value)) {
+      // defineProperty: a server key named "__proto__" stays data, never the copy's prototype.
+      Object.defineProperty(out, text(key), { value: walk(v, depth + 1, cap), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
