@@ -21,7 +21,7 @@ const guarded = new WeakSet<GraphQLClient>();
 function guard(client: GraphQLClient): void {
   if (guarded.has(client)) return;
   guarded.add(client);
-  const config = (client as unknown as { requestConfig: { fetch?: Fetch; redirect?: RequestRedirect } }).requestConfig;
+  const config = (client as unknown as { requestConfig: { fetch?: Fetch; redirect?: string } }).requestConfig;
   const inner: Fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
   config.redirect = 'manual';
   config.fetch = async (input, init) => {
