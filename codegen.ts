@@ -3,6 +3,7 @@
  *  - graphql.ts     operation result and variable types (@graphql-codegen/typescript-operations)
  *  - operations.ts  precompiled operation descriptors and the typed method tree (tools/codegen)
  *  - schema.ts      the SDL as a string, for the /testing fakes only
+ * and, at the package root, the schema.graphql and introspection.json each package ships for users' own documents.
  * Both are committed; CI regenerates and fails on any drift (`pnpm codegen:check`).
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
@@ -28,6 +29,8 @@ const vendors: Vendor[] = [
       pageSize: 100,
       maxPageSize: 100,
       itemsField: { ListBatchJobDetails: 'simList' },
+      // ICCIDs are digit strings: `iccid: { beginsWith }` splits listSims into disjoint parts (partitioned walks, segments).
+      split: { ListSims: { style: 'prefix', filter: 'filter.iccid', field: 'iccid', order: 'order.iccid', count: 'totalSims', alphabet: '0123456789' } },
       bounds: {
         StartBatchJob: [
           { name: 'params.includeIccIds', maxItems: 1000 },
@@ -80,6 +83,9 @@ const config: CodegenConfig = {
         `${v.dir}/src/generated/schema.ts`,
         { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-sdl.cjs'] },
       ],
+      // Shipped for users' own documents (`@sdk/<vendor>/schema.graphql`, `/introspection.json`).
+      [`${v.dir}/schema.graphql`, { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-files.cjs'], config: { format: 'sdl' } }],
+      [`${v.dir}/introspection.json`, { schema: `${v.dir}/schema/*.graphql`, plugins: ['./tools/codegen/schema-files.cjs'], config: { format: 'introspection' } }],
       [
         `${v.dir}/src/generated/operations.ts`,
         {

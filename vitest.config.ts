@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@sdk\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+      { find: /^@sdk\/core\/schema-check$/, replacement: src('core/src/schema-check/index.ts') },
       { find: /^@sdk\/core\/graphql-request$/, replacement: src('core/src/transport/graphql-request.ts') },
       { find: /^@sdk\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@sdk\/(wherever|totogi|myphone)\/testing$/, replacement: src('$1/src/testing/index.ts') },

@@ -1,10 +1,11 @@
 // Shared benchmark plumbing: loopback servers in child processes, interleaved shuffled rounds, ratio stats.
 import { fork } from 'node:child_process';
+import http from 'node:http';
 
 export const QUICK = process.argv.includes('--quick');
 
-export async function startServer(env = {}) {
-  const child = fork(new URL('./server.mjs', import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(env = {}, script = './server.mjs') {
+  const child = fork(new URL(script, import.meta.url), { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
@@ -70,4 +71,30 @@ export async function cpuPerOp(fn, count, inFlight) {
 export function table(title, rows) {
   console.log(`\n${title}`);
   console.table(rows);
+}
+
+/**
+ * The floor: what the cheapest hand-written client does, a keep-alive node:http POST of a pre-serialized
+ * body whose JSON answer is parsed. Every per-call row is measured against it.
+ */
+export function barePost(url) {
+  const { hostname, port, pathname } = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  return (headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host: hostname, port, path: pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
 }

@@ -7,10 +7,12 @@ import { iteration } from './sections/iteration.mjs';
 import { memory } from './sections/memory.mjs';
 import { tokenRefresh } from './sections/token-refresh.mjs';
 import { size } from './sections/size.mjs';
+import { telemetry } from './sections/telemetry.mjs';
 import { validation } from './sections/validation.mjs';
+import { fleet } from './sections/fleet.mjs';
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const sections = { overhead, validation, coldStart, iteration, memory, tokenRefresh, size };
+const sections = { overhead, validation, coldStart, iteration, fleet, memory, tokenRefresh, size, telemetry };
 
 console.log(`node ${process.version} on ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores${QUICK ? ' (quick smoke: too few rounds for meaningful timings)' : ''}`);
 let failed = false;

@@ -48,8 +48,10 @@ const answers = {
   },
   Simcards: ({ offset = 0, limit = 100 }) => {
     const count = totalPages * pageSize;
-    const key = `${offset}:${limit}`;
-    if (!simcardsJson.has(key)) simcardsJson.set(key, JSON.stringify(Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, k) => simcard(offset + k))));
+    // Cached per page shape (at most 100 distinct pages), so a 10,000-page walk does not fill this process.
+    const length = Math.max(0, Math.min(limit, count - offset));
+    const key = `${Math.floor(offset / limit) % 100}:${limit}:${length}`;
+    if (!simcardsJson.has(key)) simcardsJson.set(key, JSON.stringify(Array.from({ length }, (_, k) => simcard((Math.floor(offset / limit) % 100) * limit + k))));
     return Buffer.from(`{"data":{"simcards":{"items":${simcardsJson.get(key)},"count":${count}}}}`);
   },
   ListSims: ({ nextToken }) => {

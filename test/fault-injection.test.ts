@@ -2,7 +2,7 @@
  * Exact-once iteration under faults, for each pagination style, through each public client against its
  * fake served over real loopback HTTP: random 5xx, connection resets, 429 bursts with Retry-After,
  * pages slower than the timeout, and an expired token in the middle (token clients). Every item must be
- * seen exactly once.
+ * seen exactly once: in plain walks, with pages read ahead, and in partitioned walks (parts at once).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault } from '@sdk/core/testing';
@@ -29,25 +29,30 @@ function prng(seed: number) {
   };
 }
 
-const SLOW_MS = 250;
-const TIMEOUT_MS = 100;
+// Wide enough that a loaded CI machine (or a login) does not time out on its own; slow faults exceed it.
+const SLOW_MS = 1000;
+const TIMEOUT_MS = 400;
 
 /**
- * A fault plan: about 40% of requests fail, never more than 3 in a row (the client retries up to 5 times).
+ * A fault plan: about 40% of requests fail, never more than 3 in a row per request (the client retries up to 8 times).
  * Returns the responder and the tally of what was injected.
  */
-function chaos(seed: number, onRequest?: (n: number) => void) {
+function chaos(seed: number, onRequest?: (n: number) => void, slowMs = SLOW_MS) {
   const random = prng(seed);
   const injected = { http5xx: 0, reset: 0, throttled: 0, slow: 0 };
-  let streak = 0;
+  // Streaks are counted per request (its variables): with parts walked at once, one request's retries
+  // interleave with others', and each request must still get through within the client's 5 retries.
+  const streaks = new Map<string, number>();
   let n = 0;
-  const respond = (): Fault | undefined => {
+  const respond = (variables?: unknown): Fault | undefined => {
     onRequest?.(++n);
+    const key = JSON.stringify(variables ?? null);
+    const streak = streaks.get(key) ?? 0;
     if (streak >= 3 || random() > 0.4) {
-      streak = 0;
+      streaks.delete(key);
       return undefined;
     }
-    streak++;
+    streaks.set(key, streak + 1);
     const pick = random();
     if (pick < 0.3) {
       injected.http5xx++;
@@ -62,7 +67,7 @@ function chaos(seed: number, onRequest?: (n: number) => void) {
       return { status: 429, headers: { 'retry-after': '0', 'retry-after-ms': '5' }, errors: [{ message: 'Too Many Requests' }] };
     }
     injected.slow++;
-    return { delayMs: SLOW_MS };
+    return { delayMs: slowMs };
   };
   return { respond, injected };
 }
@@ -75,7 +80,8 @@ function report(style: string, seen: string[], injected: Record<string, number>,
   return { duplicates, lost };
 }
 
-const retry = { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 10 };
+// At most 3 injected faults per request; the spare retries absorb a loaded machine's own timeouts.
+const retry = { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 10 };
 
 describe('exact-once iteration under faults (real loopback servers)', () => {
   it('nextToken (wherever listSims)', async () => {
@@ -133,5 +139,50 @@ describe('exact-once iteration under faults (real loopback servers)', () => {
     expect(api.state.users.size).toBe(ITEMS + 1);
     expect(report('cursor', seen, { ...injected, expiredToken: 1 }, api.state.users.size)).toEqual({ duplicates: 0, lost: 0 });
     expect(expired).toBe(true);
+  });
+
+  it.each([0, 3])('nextToken with readAhead %i (wherever listSims)', async (readAhead) => {
+    const api = createWhereverMock({ sims: generateSims(ITEMS) });
+    const server = await api.listen();
+    closers.push(server.close);
+    const { respond, injected } = chaos(4 + readAhead);
+    api.override('ListSims', respond);
+    const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, retry, timeoutMs: TIMEOUT_MS });
+    const seen: string[] = [];
+    for await (const sim of wherever.listSims.all({ limit: 50, order: { iccid: 'asc' } }, { readAhead })) seen.push(sim.iccid);
+    expect(report(`nextToken readAhead ${readAhead}`, seen, injected)).toEqual({ duplicates: 0, lost: 0 });
+    expect(seen).toEqual([...seen].sort());
+  });
+
+  it('Relay cursor with readAhead 3 (Totogi listUsers)', async () => {
+    const users = Array.from({ length: ITEMS }, (_, i) => ({ email: `user${String(i).padStart(4, '0')}@example.com` }));
+    const api = createTotogiMock({ users });
+    const server = await api.listen();
+    closers.push(server.close);
+    const { respond, injected } = chaos(7);
+    api.override('ListUsers', respond);
+    const totogi = createTotogiClient({ auth: { ...api.credentials, cognitoEndpoint: server.cognitoEndpoint }, endpoint: server.endpoint, retry, timeoutMs: TIMEOUT_MS });
+    const seen: string[] = [];
+    for await (const user of totogi.listUsers.all({ providerId: api.providerId }, { readAhead: 3 })) seen.push(user.email!);
+    expect(report('cursor readAhead 3', seen, injected, api.state.users.size)).toEqual({ duplicates: 0, lost: 0 });
+  });
+
+  it.each([
+    ['unordered', undefined],
+    ['ordered by iccid', { iccid: 'asc' }],
+  ] as const)('partitioned walk, 4 parts, %s (wherever listSims; probes see the faults too)', async (_label, order) => {
+    // Two ranges with a common prefix, as a real fleet: the planner has to split more than once.
+    const sims = [...generateSims(ITEMS / 2, { iccidPrefix: '8949020000' }), ...generateSims(ITEMS / 2, { iccidPrefix: '8949020000', start: 3_500_000 })];
+    const api = createWhereverMock({ sims });
+    const server = await api.listen();
+    closers.push(server.close);
+    const { respond, injected } = chaos(order ? 9 : 8);
+    api.override('ListSims', (variables) => respond(variables));
+    const wherever = createWhereverClient({ apiKey: api.apiKey, endpoint: server.endpoint, retry, timeoutMs: TIMEOUT_MS });
+    const seen: string[] = [];
+    for await (const sim of wherever.listSims.all({ limit: 50, ...(order ? { order } : {}) }, { parts: 4 })) seen.push(sim.iccid);
+    expect(report(`partitioned ${order ? 'ordered' : 'unordered'}`, seen, injected)).toEqual({ duplicates: 0, lost: 0 });
+    if (order) expect(seen).toEqual(sims.map((s) => s.iccid).sort());
+    expect(Object.values(injected).every((n) => n > 0)).toBe(true);
   });
 });

@@ -1,17 +1,18 @@
 // 6. Size: esbuild-bundled (minified, gzip) size of a small consumer of each vendor's main entry.
-// Deterministic, so the budgets are enforced (also in CI); the /testing entry, msw and graphql must stay out.
+// Deterministic, so the budgets are enforced (also in CI); the /testing entry, msw, graphql and OpenTelemetry must stay out.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fmt, table } from '../lib.mjs';
 
 /** Budgets in KB, gzip. Raise one only with a reason in bench/RESULTS.md. */
-export const BUDGETS = { '@sdk/wherever': 18, '@sdk/totogi': 23, '@sdk/myphone': 14 };
+// Issue 14 (client.request, ~2.8 KB) and issue 17 (OpenTelemetry, ~3.4 KB) plus the wave's transport, auth and codegen growth.
+export const BUDGETS = { '@sdk/wherever': 28.5, '@sdk/totogi': 32, '@sdk/myphone': 25.5 };
 const consumers = {
   '@sdk/wherever': "import { createWhereverClient } from '@sdk/wherever'; const c = createWhereverClient({ apiKey: 'k' }); for await (const s of c.listSims.all()) console.log(s.iccid);",
   '@sdk/totogi': "import { createTotogiClient } from '@sdk/totogi'; console.log(createTotogiClient);",
   '@sdk/myphone': "import { createMyPhoneClient } from '@sdk/myphone'; console.log(createMyPhoneClient);",
 };
-const FORBIDDEN = [/node_modules\/(\.pnpm\/)?(msw|graphql|graphql-request)[@/]/, /\/testing\//, /src\/generated\/schema/];
+const FORBIDDEN = [/node_modules\/(\.pnpm\/)?(msw|graphql|graphql-request|@opentelemetry)[@/+]/, /\/testing\//, /src\/generated\/schema/];
 
 export async function size() {
   const rows = [];

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'graphql-request': 'src/transport/graphql-request.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', 'graphql-request': 'src/transport/graphql-request.ts', testing: 'src/testing/index.ts', 'schema-check': 'src/schema-check/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -201,7 +201,7 @@ describe('a hanging login does not keep the process alive', () => {
       platform: 'node',
       format: 'esm',
       outfile: join(dir, 'child.mjs'),
-      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
+      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
       logLevel: 'silent',
     });
     const started = Date.now();

@@ -12,6 +12,7 @@
  *   minPageSize      documented minimum page size (default 1)
  *   itemsField       { OperationName: 'simList' } where a page's items are not in `items`
  *   bounds           { OperationName: [{ name: 'params.includeIccIds', maxItems: 1000 }] }
+ *   split            { OperationName: SplitSpec } a key that splits a nextToken list (see core's SplitSpec)
  *   clientInterface  name of the emitted method-tree interface, e.g. 'WhereverMethods'
  *   scalarChecks     { Long: 'safeInteger', AWSDateTime: 'dateTime' }: how custom scalars are checked before
  *                    sending (kinds in core/src/transport/validate.ts); a custom scalar not listed is any JSON value
@@ -93,6 +94,18 @@ function usedFragments(node, fragments, out = new Set()) {
 
 function onlyFields(selectionSet) {
   return (selectionSet?.selections ?? []).filter((s) => s.kind === Kind.FIELD && s.name.value !== '__typename');
+}
+
+/** Whether a selection set selects the field path (through inline fragments and fragment spreads). A connection
+ * whose document does not select `edges { node }` (an unattested edge type) is not iterable. */
+function selectsPath(set, path, fragments) {
+  if (!path.length) return true;
+  for (const sel of set?.selections ?? []) {
+    if (sel.kind === Kind.FIELD && sel.name.value === path[0] && selectsPath(sel.selectionSet, path.slice(1), fragments)) return true;
+    if (sel.kind === Kind.INLINE_FRAGMENT && selectsPath(sel.selectionSet, path, fragments)) return true;
+    if (sel.kind === Kind.FRAGMENT_SPREAD && selectsPath(fragments.get(sel.name.value)?.selectionSet, path, fragments)) return true;
+  }
+  return false;
 }
 
 /** Variable bound to an argument: `limit: $limit` -> 'limit'; in an object value: `pagination: { offset: $o }`. */
@@ -242,9 +255,9 @@ module.exports = {
       if (tokenVar && successFields.nextToken) {
         const items = config.itemsField?.[name] ?? 'items';
         if (!successFields[items]) throw new Error(`${name}: nextToken page without a '${items}' field (set itemsField)`);
-        pagination = { style: 'nextToken', items, next: 'nextToken', tokenVar, limitVar, ...(pageSize ? { pageSize } : {}) };
+        pagination = { style: 'nextToken', items, next: 'nextToken', tokenVar, limitVar, ...(pageSize ? { pageSize } : {}), ...(config.split?.[name] ? { split: config.split[name] } : {}) };
         bounds.push(...sizeBound(limitVar));
-      } else if (afterVar && successFields.edges && successFields.pageInfo) {
+      } else if (afterVar && successFields.edges && successFields.pageInfo && selectsPath(field.selectionSet, ['edges', 'node'], fragments)) {
         const firstVar = argVariable(field, 'first');
         pagination = { style: 'cursor', afterVar, firstVar, ...(pageSize ? { pageSize } : {}) };
         bounds.push(...sizeBound(firstVar));

@@ -9,14 +9,17 @@ export { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, readBoundedText, redirectEr
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { validateEndpoint } from './transport/options.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
+export { type MeterLike, type TelemetryOptions, type TracerLike } from './telemetry/index.js';
 export { LOG_ENV, REQUEST_ID_HEADERS, ResponseInfo, envLogLevel, redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
 export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, capText, createScrubber, scrubText, secretForms, type JsonScrubOptions, type Scrubber } from './secrets/index.js';
 export { CORE_VERSION } from './version.js';
-export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type SplitSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { validateVariables } from './transport/validate.js';
-export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher } from './paginate/index.js';
+export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher, type PartitionState } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember, type UnknownResultMember } from './results/index.js';
-export { buildMethods, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
+export { prepareOperation, type DocumentInput, type DocumentResult, type DocumentTypeDecoration, type DocumentVariables } from './transport/prepared.js';
+export { type At, type ItemOfPage, type PageOf, type PaginateOptions, type RequestMethod, type RequestOptions, type UnionRequestOptions, type WalkVariables } from './client/request.js';
+export { buildMethods, type OwnDocuments, type Validators, type Args, type OperationMethod, type PageVariables, type PaginatedMethod, type UnionMethod } from './client/index.js';
 // realtime
 export { createSubscriptionClient, realtimeUrlFor } from './realtime/index.js';
 export type { RealtimeProtocol, ReconnectInfo, ReconnectOptions, SubscribeOptions, Subscription, SubscriptionClient, SubscriptionClientOptions, WebSocketConstructor, WebSocketLike } from './realtime/types.js';

@@ -10,6 +10,7 @@ import {
   type PaginatedMethod,
   type TokenProvider,
   type TokenSet,
+  type OwnDocuments,
 } from '@sdk/core';
 import { createMyPhoneTokenManager, joinUrl, type MyPhoneRefreshOptions } from './auth.js';
 import { MYPHONE_GRAPHQL_PATH, MYPHONE_ORIGIN } from './constants.js';
@@ -65,7 +66,7 @@ export type ListMethod<V, R, T> = PaginatedMethod<ListVariables<V, T>, R, T, Pag
  * `myphone.simcard.block({ simcardId })` blocks it; likewise `myphone.tariff({ id })` and
  * `myphone.tariff.archive({ tariff_id })`.
  */
-export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'> {
+export interface MyPhoneClient extends Omit<MyPhoneMethods, 'simcards' | 'tariffs' | 'didRentDeductions' | 'didService'>, OwnDocuments {
   readonly simcards: ListMethod<SimcardsQueryVariables, SimcardsQuery['simcards'], SimcardItem>;
   /** `filter` may be omitted: the client sends `[]`, which the operation requires. Sorted by id DESC (fixed). */
   readonly tariffs: ListMethod<TariffsQueryVariables, TariffsQuery['tariffs'], TariffItem>;
@@ -142,7 +143,7 @@ export function createMyPhoneClient(options: MyPhoneClientOptions = {}): MyPhone
     endpoint: endpoint ?? joinUrl(origin, MYPHONE_GRAPHQL_PATH),
     auth: tokenAuth(provider, { secrets: password ? [password] : [] }),
   });
-  const client = buildMethods<Record<string, unknown>>(executor, operations, { name: 'MyPhoneClient', validators: listValidators });
+  const client = buildMethods<Record<string, unknown>>(executor, operations, { name: 'MyPhoneClient', validators: listValidators, schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
   client.tariffs = defaultEmptyFilter(client.tariffs as Fn & Record<string, unknown>);
   return client as unknown as MyPhoneClient;
 }

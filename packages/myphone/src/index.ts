@@ -45,6 +45,13 @@ export {
   type IterateOptions,
   type Logger,
   type SdkEvent,
+  type DocumentTypeDecoration,
+  type PaginateOptions,
+  type RequestMethod,
+  type RequestOptions,
+  type UnionRequestOptions,
   type TokenProvider,
   type TokenSet,
 } from '@sdk/core';
+// Which methods the live endpoint still accepts (loads `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';

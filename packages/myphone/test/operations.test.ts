@@ -14,11 +14,13 @@ function world() {
     simcards: generateSimcards(5),
     dids: [{ id: '900', msisdn: '17855550900', monthlyPrice: 3 }, { id: '901', msisdn: '14705550901', monthlyPrice: 3 }],
     rentDeductions: [{ type: 'RENT', value: 3, oldValue: 100, newValue: 97, performedAt: '2025-01-01T00:00:00.000Z', comment: 'January' }],
+    otaTasks: [{ otaName: 'SPN update', price: 1.5, simcardPrice: 0.5 }],
+    otaRequestLogs: [{ otaId: '1', statusId: 2, iccid: '8900000000000000001', appletName: 'spn', simId: '1' }],
   });
 }
 
 describe('every operation through the client', () => {
-  it('runs all 27 operations, each with its effect visible', async () => {
+  it('runs all 30 operations, each with its effect visible', async () => {
     const { api, myphone } = world();
     const { state } = api;
 
@@ -119,10 +121,16 @@ describe('every operation through the client', () => {
     expect(state.dids.has('901')).toBe(false);
     expect((await myphone.didService.didForRent.multitel({ prefix: '1470' })).map((d) => d.number)).toContain('14705550901');
 
+    // ---- OTA (vendor's later reference)
+    expect((await myphone.otaTasks()).items).toMatchObject([{ id: '1', otaName: 'SPN update', price: 1.5, simcardPrice: 0.5 }]);
+    expect(await myphone.otaTask.otaChangeSimcardPrice({ id: '1', simcardPrice: 0.75 })).toBe(true);
+    expect(state.otaTasks.get('1')!.simcardPrice).toBe(0.75);
+    expect((await myphone.otaRequestsLogs({ simId: '1' })).items).toMatchObject([{ id: '1', statusId: 2, appletName: 'spn' }]);
+
     // every operation was exercised
     const seen = new Set(api.requests.map((r) => r.operationName));
     expect([...seen].sort()).toEqual(operations.map((o) => o.name).sort());
-    expect(seen.size).toBe(27);
+    expect(seen.size).toBe(30);
   });
 
   it('answers a missing sim card with null and a bad mutation with a GraphQL error', async () => {

@@ -1,4 +1,4 @@
-import { buildMethods, createExecutor, optionOrEnv, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type TokenProvider } from '@sdk/core';
+import { buildMethods, createExecutor, optionOrEnv, tokenAuth, ValidationError, type AuthStrategy, type ExecutorOptions, type OwnDocuments, type TokenProvider } from '@sdk/core';
 import { createCognitoTokenManager, TOTOGI_ENV, validateCognitoOptions, type CognitoAuthOptions } from './auth.js';
 import { TOTOGI_GRAPHQL_ENDPOINT } from './constants.js';
 import { API_ERROR_TYPENAMES, operations, type TotogiMethods } from './generated/operations.js';
@@ -27,7 +27,7 @@ export interface TotogiClientOptions extends Omit<ExecutorOptions, 'endpoint' | 
   endpoint?: string | undefined;
 }
 
-export type TotogiClient = TotogiMethods;
+export type TotogiClient = TotogiMethods & OwnDocuments;
 
 /**
  * Result members that mean "try again later". RateLimitExceeded: the API refused the work, so a
@@ -87,5 +87,5 @@ export function createTotogiClient(options: TotogiClientOptions = {}): TotogiCli
     strategy = tokenAuth(manager, { scheme: '', secrets });
   }
   const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: strategy, retryableResults: { ...TOTOGI_RETRYABLE_RESULTS, ...retryableResults } });
-  return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient' });
+  return buildMethods<TotogiClient>(executor, operations, { name: 'TotogiClient', schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
 }

@@ -22,6 +22,11 @@ export {
   type IterateOptions,
   type Logger,
   type SdkEvent,
+  type DocumentTypeDecoration,
+  type PaginateOptions,
+  type RequestMethod,
+  type RequestOptions,
+  type UnionRequestOptions,
   type TokenEvent,
   type TokenProvider,
   type TokenSet,
@@ -39,3 +44,5 @@ export {
 export function isApiError<T extends ApiErrorTypename = ApiErrorTypename>(err: unknown, typename?: T): err is ApiError<T> & ApiErrorMembers[T] {
   return isAnyApiError(err, typename);
 }
+// Which methods the live endpoint still accepts (loads `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';

@@ -38,7 +38,6 @@ interface Case {
 const cases: Case[] = [
   { method: 'getPlans', operationName: 'GetPlans', variables: (providerId) => ({ providerId }), key: (n) => n.id },
   { method: 'getPlanServices', operationName: 'GetPlanServices', variables: (providerId) => ({ providerId }), key: (n) => n.id },
-  { method: 'getRules', operationName: 'GetRules', variables: (providerId) => ({ providerId }), key: (n) => n.id },
   { method: 'getFieldMappings', operationName: 'GetFieldMappings', variables: (providerId) => ({ providerId }), key: (n) => n.path },
   { method: 'getDeployedFieldMappings', operationName: 'GetDeployedFieldMappings', variables: (providerId) => ({ providerId }), key: (n) => n.from },
   { method: 'listUsers', operationName: 'ListUsers', variables: (providerId) => ({ providerId }), key: (n) => n.userId, typename: 'ListUsersConnection' },
@@ -107,17 +106,27 @@ describe('connection details', () => {
 
   it('an iterator that failed can be resumed from its position', async () => {
     const { api, totogi, providerId } = seeded();
-    const iterator = totogi.getRules.all({ providerId, first: 5 }, { retry: 0 });
+    const all = (await totogi.getPlanServices.all({ providerId }).toArray()).map((s) => s.id);
+    const iterator = totogi.getPlanServices.all({ providerId, first: 5 }, { retry: 0 });
     let calls = 0;
-    const remove = api.override('GetRules', () => (++calls === 2 ? { status: 500, body: 'boom' } : undefined));
+    const remove = api.override('GetPlanServices', () => (++calls === 2 ? { status: 500, body: 'boom' } : undefined));
     const seen: string[] = [];
     await expect(async () => {
-      for await (const rule of iterator) seen.push(rule.id);
+      for await (const service of iterator) seen.push(service.id);
     }).rejects.toThrow(/HTTP 500/);
     expect(seen).toHaveLength(5);
     remove();
-    for await (const rule of totogi.getRules.all({ providerId, first: 5, ...iterator.position })) seen.push(rule.id);
-    expect(seen).toEqual(Array.from({ length: N }, (_, i) => `rule-${i}`));
+    for await (const service of totogi.getPlanServices.all({ providerId, first: 5, ...iterator.position })) seen.push(service.id);
+    expect(seen).toEqual(all);
+    expect(all).toHaveLength(N);
+  });
+
+  it('getRules is one page, not an iterator: RuleEdge is unattested, so its document selects only edges { __typename }', async () => {
+    const { totogi, providerId } = seeded();
+    expect('all' in totogi.getRules).toBe(false);
+    const page = await totogi.getRules({ providerId, first: 3 });
+    expect(page?.edges).toEqual([{ __typename: 'RuleEdge' }, { __typename: 'RuleEdge' }, { __typename: 'RuleEdge' }]);
+    expect(page?.pageInfo.hasNextPage).toBe(true);
   });
 
   it('orders plans and filters EDRs as asked', async () => {

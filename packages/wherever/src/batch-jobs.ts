@@ -127,7 +127,7 @@ async function bySubscription(
   };
   // A safety-net read: the events are the main source, so one failed read is no reason to give up.
   const reread = () =>
-    client.getBatchJob({ batchJobId }, { signal: stop.signal }).then(
+    readJob(client, batchJobId, stop.signal).then(
       (job) => {
         resyncFailures = 0;
         consider(job, 'query');
@@ -188,7 +188,7 @@ async function bySubscription(
     }
     if (early) return { job: early, via: 'polling' };
     if (!settled) settleTimer = setTimeout(settle, SETTLE_MS);
-    consider(await client.getBatchJob({ batchJobId }, { signal }), 'query');
+    consider(await readJob(client, batchJobId, signal), 'query');
     resync = setInterval(() => void reread(), options.resyncIntervalMs ?? 30_000);
     try {
       for await (const job of sub) {
@@ -213,6 +213,15 @@ async function bySubscription(
   }
 }
 
+/** `getBatchJob`, whose answer is null for an id that does not exist (or is not visible to this key). */
+async function readJob(client: Client, batchJobId: number, signal: AbortSignal | undefined): Promise<BatchJobFieldsFragment> {
+  const job = (await client.getBatchJob({ batchJobId }, { signal })) as BatchJobFieldsFragment | null | undefined;
+  if (!job || typeof job !== 'object' || !job.statusDetails) {
+    throw new ValidationError(`waitForBatchJob: batch job ${batchJobId} was not found`, { operationName: 'waitForBatchJob', field: 'batchJobId' });
+  }
+  return job;
+}
+
 /** Polls `getBatchJob` (after one interval: the caller has just read it) until the job finishes or `stopped()`. */
 async function pollUntil(
   client: Client,
@@ -225,7 +234,7 @@ async function pollUntil(
   for (;;) {
     await sleep(options.pollIntervalMs ?? 2_000, signal);
     if (stopped()) return new Promise<never>(() => {});
-    const job = await client.getBatchJob({ batchJobId }, { signal });
+    const job = await readJob(client, batchJobId, signal);
     report(job, 'query');
     if (isFinished(job)) return job;
   }
@@ -270,7 +279,7 @@ export async function waitForBatchJob(client: Client, batchJobId: number, option
   const mode = options.useSubscription ?? 'auto';
   const report = progressReporter(batchJobId, options.onProgress);
   // One read first: a job that has already finished needs no socket and no wait.
-  let job = await client.getBatchJob({ batchJobId }, { signal: options.signal });
+  let job = await readJob(client, batchJobId, options.signal);
   report(job, 'query');
   let via: WaitForBatchJobResult['via'] = 'polling';
   if (!isFinished(job) && mode !== false) {

@@ -5,6 +5,7 @@ import {
   optionOrEnv,
   ValidationError,
   type ExecutorOptions,
+  type OwnDocuments,
   type Validators,
 } from '@sdk/core';
 import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
@@ -37,7 +38,7 @@ export interface WhereverBatchJobs {
   waitForBatchJob(batchJobId: number, options?: WaitForBatchJobOptions): Promise<WaitForBatchJobResult>;
 }
 
-export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs;
+export type WhereverClient = WhereverMethods & WhereverSubscriptions & WhereverBatchJobs & OwnDocuments;
 
 const BATCH_CHANGES = [
   'statusid',
@@ -88,7 +89,7 @@ export function createWhereverClient(options: WhereverClientOptions = {}): Where
     );
   }
   const executor = createExecutor({ sdk: SDK_PACKAGE, ...rest, endpoint, auth: apiKeyAuth(apiKey) });
-  const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators });
+  const client = buildMethods<WhereverClient>(executor, operations, { name: 'WhereverClient', validators, schema: () => import('./generated/schema.js').then((m) => m.schemaSDL) });
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {
     ...createWhereverSubscriptions(executor, realtime),

@@ -22,4 +22,11 @@ export {
   type Subscription,
   type Logger,
   type SdkEvent,
+  type DocumentTypeDecoration,
+  type PaginateOptions,
+  type RequestMethod,
+  type RequestOptions,
+  type UnionRequestOptions,
 } from '@sdk/core';
+// Which methods the live endpoint still accepts (loads `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';

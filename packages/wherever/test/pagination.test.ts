@@ -74,9 +74,9 @@ describe('nextToken pagination (listSims)', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('stops fetching when the loop breaks', async () => {
+  it('stops fetching when the loop breaks (read-ahead off: exactly the pages used)', async () => {
     const { api, wherever } = setup({ sims: generateSims(500) });
-    for await (const sim of wherever.listSims.all({ limit: 10 })) {
+    for await (const sim of wherever.listSims.all({ limit: 10 }, { readAhead: 0 })) {
       if (sim.iccid.endsWith('12')) break;
     }
     expect(api.requestsOf('ListSims')).toHaveLength(2);
@@ -151,14 +151,15 @@ describe('cancelling an iteration', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const err = await (async () => {
-      for await (const sim of wherever.listSims.all({ limit: 10 }, { signal: controller.signal })) {
+      for await (const sim of wherever.listSims.all({ limit: 10 }, { signal: controller.signal, readAhead: 0 })) {
         seen.push(sim.iccid);
         if (seen.length === 15) controller.abort(new Error('shutting down'));
       }
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortError);
     expect((err as AbortError).reason).toEqual(new Error('shutting down'));
-    expect(api.requestsOf('ListSims')).toHaveLength(2); // the page in hand was finished; no page after it was requested
+    expect(seen).toHaveLength(15); // nothing more after the abort, not even the rest of the page in hand
+    expect(api.requestsOf('ListSims')).toHaveLength(2); // no page after it was requested
   });
 
 });

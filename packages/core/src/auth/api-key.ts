@@ -13,6 +13,10 @@ export function apiKeyAuth(apiKey: string, options: ApiKeyOptions = {}): AuthStr
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new ValidationError('apiKey is required: pass the API key your vendor issued (a non-empty string)', { field: 'apiKey' });
   }
+  // A header value carries visible ASCII only; anything else would fail every request as a network error.
+  if (!/^[\x20-\x7e]+$/.test(apiKey)) {
+    throw new ValidationError('apiKey holds characters an HTTP header cannot carry (control or non-ASCII characters); check how it was copied', { field: 'apiKey' });
+  }
   const headers = Object.freeze({ [(options.header ?? 'Authorization').toLowerCase()]: `${options.prefix ?? ''}${apiKey}` });
   return { headers: () => headers, secrets: () => [apiKey] };
 }

@@ -4,8 +4,9 @@
  */
 export function readEnv(name: string): string | undefined {
   const env = typeof process === 'undefined' ? undefined : (process.env as Record<string, string | undefined> | undefined);
-  const value = env?.[name];
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  // Trimmed: a secret mounted from a file ends in a newline, which no header may carry.
+  const value = env?.[name]?.trim();
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** `explicit` when the caller passed it (even an invalid value, which validation then names), else the variable. */

@@ -91,6 +91,10 @@ export class TokenManager implements TokenProvider {
   readonly #maxPerMinute: number;
   /** Emitters of the clients using this manager (several clients may share one login). */
   readonly #sinks = new Set<(event: AuthEvent) => void>();
+  /** Tokens issued earlier in this manager's life (bounded): a server may echo a rotated token later. */
+  readonly #past: string[] = [];
+  /** The last login refusal, replayed (no request) while the renewal budget for the minute is spent. */
+  #refused: AuthError | undefined;
   readonly #options: TokenManagerOptions;
   readonly #skew: number;
   readonly #now: () => number;
@@ -110,6 +114,11 @@ export class TokenManager implements TokenProvider {
     if (tokens && this.#now() < tokens.expiresAt - this.#skewFor(tokens)) return tokens.accessToken;
     // Out of renewals for this minute: keep using the token we have; the server decides whether it is still good.
     if (tokens && !this.#renewal && !this.#mayRenew()) return tokens.accessToken;
+    // Refused logins spent the budget: do not post the password again on every call.
+    if (!tokens && !this.#renewal && this.#refused && !this.#mayRenew()) {
+      const { message, status, endpoint } = this.#refused;
+      throw new AuthError(`${message} (not sent again: ${this.#maxPerMinute} refused logins in the last minute)`, { ...(status === undefined ? {} : { status }), ...(endpoint === undefined ? {} : { endpoint }) });
+    }
     return (await this.#renew(signal)).accessToken;
   }
 
@@ -144,9 +153,9 @@ export class TokenManager implements TokenProvider {
 
   secrets(): readonly string[] {
     const t = this.#tokens;
-    if (!t) return [];
-    const held = t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken];
-    return t.otherSecrets ? [...held, ...t.otherSecrets] : held;
+    const held = t ? (t.refreshToken ? [t.accessToken, t.refreshToken] : [t.accessToken]) : [];
+    const current = t?.otherSecrets ? [...held, ...t.otherSecrets] : held;
+    return this.#past.length === 0 ? current : [...current, ...this.#past];
   }
 
   /** Drop the cached tokens; the next call logs in again. */
@@ -164,12 +173,14 @@ export class TokenManager implements TokenProvider {
       this.#pinned = false;
       this.#mayRenew(); // prunes the window, which stays bounded even while logins keep failing
       this.#recent.push(this.#now());
-      this.#renewal = this.#doRenew(controller.signal).finally(() => {
+      const renewal: Promise<TokenSet> = this.#doRenew(controller.signal).finally(() => {
+        if (this.#renewal !== renewal) return; // already detached by cancellation; a newer one may run
         this.#renewal = undefined;
         this.#renewalAbort = undefined;
       });
+      this.#renewal = renewal;
       // Every waiter may stop waiting (abort): the renewal's own failure must still count as handled.
-      this.#renewal.catch(() => undefined);
+      renewal.catch(() => undefined);
     }
     if (!signal) {
       this.#pinned = true;
@@ -178,7 +189,13 @@ export class TokenManager implements TokenProvider {
     const controller = this.#renewalAbort!;
     this.#waiters++;
     const leave = () => {
-      if (--this.#waiters === 0 && !this.#pinned && this.#renewalAbort === controller) controller.abort();
+      if (--this.#waiters === 0 && !this.#pinned && this.#renewalAbort === controller) {
+        // Detach before cancelling: a caller arriving now starts a fresh renewal instead of joining one
+        // that is about to fail with an AbortError it did not cause.
+        this.#renewal = undefined;
+        this.#renewalAbort = undefined;
+        controller.abort();
+      }
     };
     return waitFor(this.#renewal, signal, leave);
   }
@@ -208,6 +225,7 @@ export class TokenManager implements TokenProvider {
       return await this.#store(await this.#options.login(signal), 'login', started, fallback);
     } catch (err) {
       this.#event({ type: 'token', action: 'login', ok: false, durationMs: this.#now() - started, fallback });
+      if (err instanceof AuthError) this.#refused = err;
       if (err instanceof SdkError) throw err;
       throw new AuthError('login failed', { cause: err });
     }
@@ -218,6 +236,14 @@ export class TokenManager implements TokenProvider {
       throw new AuthError(`${action} returned no usable access token`);
     }
     const { warning, ...tokens } = issued;
+    const previous = this.#tokens;
+    if (previous) {
+      for (const old of [previous.accessToken, previous.refreshToken, ...(previous.otherSecrets ?? [])]) {
+        if (old && old !== tokens.accessToken && old !== tokens.refreshToken && !this.#past.includes(old)) this.#past.push(old);
+      }
+      if (this.#past.length > 32) this.#past.splice(0, this.#past.length - 32);
+    }
+    this.#refused = undefined;
     this.#tokens = tokens;
     this.#storedAt = this.#now();
     if (typeof warning === 'string') this.#event({ type: 'warning', operationName: action, message: warning });

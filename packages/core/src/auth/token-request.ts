@@ -1,6 +1,6 @@
-import { AbortError, AuthError, ConnectionError, HttpError, RedirectError, TimeoutError } from '../errors/index.js';
+import { AbortError, AuthError, ConnectionError, HttpError, RedirectError, ResponseTooLargeError, TimeoutError } from '../errors/index.js';
 import { capText, scrubText } from '../secrets/index.js';
-import { redirectErrorFor, type FetchLike } from '../transport/transport.js';
+import { readBoundedText, redirectErrorFor, type FetchLike } from '../transport/transport.js';
 
 export interface TokenRequest {
   /** What is being asked, for messages: `MyPhone login`, `Cognito refresh (REFRESH_TOKEN_AUTH)`. */
@@ -76,8 +76,10 @@ export async function requestTokens(request: TokenRequest): Promise<TokenRespons
   try {
     if (request.signal?.aborted) controller.abort();
     res = await (request.fetch ?? (globalThis.fetch as FetchLike))(url, { method: 'POST', headers: request.headers, body: request.body, signal: controller.signal, redirect: 'manual' });
-    text = await res.text();
+    // Bounded like GraphQL responses: a token endpoint's gzip bomb must not inflate into memory.
+    text = await readBoundedText(res, undefined, { operationName: what });
   } catch (err) {
+    if (err instanceof ResponseTooLargeError) throw err;
     if (request.signal?.aborted) throw new AbortError(`${what} was aborted`, { reason: request.signal.reason });
     if (controller.signal.aborted) throw new TimeoutError(`${what} at ${url} timed out after ${timeoutMs} ms`, { timeoutMs });
     const refused = /ECONNREFUSED/.test(String((err as { cause?: { code?: unknown } })?.cause?.code ?? (err as { code?: unknown })?.code ?? ''));
@@ -157,7 +159,11 @@ export function tokenExpiry(input: LifetimeInput): { expiresAt: number; warning?
     const exp = jwtClaim(input.token, 'exp');
     const iat = jwtClaim(input.token, 'iat');
     if (typeof exp === 'number' && Number.isFinite(exp)) {
-      lifetime = typeof iat === 'number' && Number.isFinite(iat) && iat < exp ? (exp - iat) * 1000 : exp * 1000 + skew - receivedAt;
+      // By the server's clock when its Date is known; by `iat` when the token has one. Both: the shorter,
+      // as a re-issued token's `iat` lies in the past (a late renewal costs a 401, an early one a login).
+      const byIat = typeof iat === 'number' && Number.isFinite(iat) && iat < exp ? (exp - iat) * 1000 : undefined;
+      const byDate = serverDate === undefined ? undefined : exp * 1000 - serverDate;
+      lifetime = byIat !== undefined && byDate !== undefined ? Math.min(byIat, byDate) : byIat ?? byDate ?? exp * 1000 - receivedAt;
       source = 'the token’s exp';
     }
   }

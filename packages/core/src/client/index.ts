@@ -3,6 +3,16 @@ import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
 import type { OperationDescriptor } from '../transport/operation.js';
 import type { UnknownResultMember } from '../results/index.js';
+import { createRequestMethod, type RequestMethod } from './request.js';
+
+/** What every client has besides its generated methods: your own documents through the same executor. */
+export interface OwnDocuments {
+  /**
+   * Runs your own document (TypedDocumentNode, codegen's TypedDocumentString, gql.tada, or a string) with
+   * the client's auth, retries, timeouts and events; `request.all(doc, vars, { like: 'listSims' })` walks a list.
+   */
+  readonly request: RequestMethod;
+}
 
 /** Variables are optional exactly when the operation has no required variable. */
 export type Args<V, O = CallOptions> = {} extends V ? [variables?: V, options?: O] : [variables: V, options?: O];
@@ -59,7 +69,11 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   const spec = op.pagination;
   if (spec) {
     const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
-    const pages = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, options, op.name);
+    // Only a query is read ahead: a page the caller may never take must not be a mutation the server applied.
+    const walk = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, op.kind === 'query' ? options : { ...options, readAhead: 0 }, op.name);
+    const pages = executor.telemetry
+      ? (variables?: Record<string, unknown>, options?: IterateOptions) => executor.telemetry!.pages(op, spec, walk(variables, options))
+      : walk;
     extras.pages = pages;
     extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
   }
@@ -68,17 +82,43 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
   return method;
 }
 
+export interface BuildMethodsOptions {
+  name?: string;
+  validators?: Validators;
+  /** The SDL the operations were generated from, loaded only when a tool (schema-check) asks for it. */
+  schema?: () => Promise<string>;
+}
+
+/** What a client built by buildMethods keeps for whole-client tools. */
+export interface ClientInternals {
+  readonly executor: Executor;
+  readonly operations: readonly OperationDescriptor[];
+  readonly name: string;
+  readonly schema: (() => Promise<string>) | undefined;
+}
+
+const CLIENT_INTERNALS = Symbol.for('@sdk/core.clientInternals');
+
+/** The executor, operation table and schema loader behind a client built by buildMethods (undefined for anything else). */
+export function clientInternals(client: unknown): ClientInternals | undefined {
+  return client !== null && (typeof client === 'object' || typeof client === 'function') ? ((client as Record<symbol, ClientInternals | undefined>)[CLIENT_INTERNALS] ?? undefined) : undefined;
+}
+
 /**
  * Builds the method tree from the generated operation table: each operation sits at its data path
  * (`listSims`, `simcard.block`). When a query and a mutation namespace share a name (MyPhone's
  * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
  */
-export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: { name?: string; validators?: Validators } = {}): T {
+export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: BuildMethodsOptions = {}): T {
   const root: Record<string, unknown> = {};
+  // For tools that work on a whole client (schema-check): not enumerable, not part of the typed surface.
+  Object.defineProperty(root, CLIENT_INTERNALS, { value: { executor, operations, name: options.name ?? 'Client', schema: options.schema } satisfies ClientInternals });
   // What util.inspect and JSON.stringify show of a client: its kind and endpoint, never its credentials.
   const label = options.name ?? 'Client';
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
   Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
+  if (operations.some((op) => op.path.length === 1 && op.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
+  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, operations), enumerable: false });
   const sorted = [...operations].sort((a, b) => a.path.length - b.path.length);
   for (const op of sorted) {
     let node: Record<string, unknown> = root;

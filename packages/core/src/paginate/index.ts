@@ -1,57 +1,62 @@
 /**
  * One pagination abstraction, three strategies, each described by a few names (see PaginationSpec):
- * - nextToken: `{ items, nextToken }` pages, a token variable (wherever, AppSync style)
- * - cursor:    Relay `{ edges { node cursor } pageInfo { hasNextPage endCursor } }`, `first`/`after` (Totogi)
- * - offset:    `{ items, count }` pages, `offset`/`limit` variables (MyPhone); with a count it fetches
- *              ahead with bounded concurrency and still yields in order.
- * Iterators are lazy, hold at most one page (offset: at most `concurrency`), stop when the API says so,
- * keep going through empty pages while a token remains, and throw PaginationError when a cursor repeats.
+ * - nextToken: `{ items, nextToken }` pages, a token variable (wherever, AppSync style)      → chain.ts
+ * - cursor:    Relay `{ edges { node cursor } pageInfo { hasNextPage endCursor } }` (Totogi) → chain.ts
+ * - offset:    `{ items, count }` pages, `offset`/`limit` variables (MyPhone)                → offset.ts
+ * Token and cursor walks read one page ahead by default; offset walks fetch `concurrency` pages at once.
+ * A list whose spec declares a `split` (wherever listSims by ICCID prefix) can be walked in parts at once,
+ * or as segment i of n across processes (partition.ts). Iterators are lazy, hold a bounded number of
+ * pages, stop when the API says so, and end or throw PaginationError with a resume position.
  */
-import { PaginationError, ValidationError } from '../errors/index.js';
+import { ValidationError } from '../errors/index.js';
 import type { CallOptions } from '../transport/execute.js';
 import type { PaginationSpec } from '../transport/operation.js';
 import { abortErrorFrom } from '../transport/retry.js';
+import { chainPages, cursorSteps, nextTokenSteps } from './chain.js';
+import { offsetPages } from './offset.js';
+import { offsetSegmentPages, partitionedPages, RESUME_KEY, type PartitionState } from './partition.js';
+import { countOption, pageItems, type Cursor, type PageFetcher, type Vars } from './shared.js';
+
+export { pageItems, type PageFetcher };
+export { LoopGuard } from './loop-guard.js';
+export type { PartitionState } from './partition.js';
 
 export interface IterateOptions extends CallOptions {
   /** Offset pagination only: pages fetched ahead in parallel once the total is known. Default 4. */
   concurrency?: number | undefined;
-}
-
-/** Fetches one page: runs the operation with these variables and returns the (unwrapped) result. */
-export type PageFetcher = (variables: Record<string, unknown>, options: CallOptions) => Promise<unknown>;
-
-type Vars = Record<string, unknown>;
-
-/** Items of one page, whatever the strategy. */
-export function pageItems(spec: PaginationSpec, page: unknown): unknown[] {
-  if (spec.style === 'cursor') {
-    const edges = (page as { edges?: unknown } | null)?.edges;
-    if (!Array.isArray(edges)) throw new PaginationError('page has no edges list');
-    const nodes: unknown[] = [];
-    for (const edge of edges) if (edge && (edge as { node?: unknown }).node != null) nodes.push((edge as { node: unknown }).node);
-    return nodes;
-  }
-  const items = spec.items === '' ? page : (page as Record<string, unknown> | null)?.[spec.items];
-  if (!Array.isArray(items)) throw new PaginationError(spec.items === '' ? 'page is not a list' : `page has no ${spec.items} list`);
-  return items.includes(null) ? items.filter((item) => item !== null) : items;
+  /** Token and cursor walks: pages fetched ahead while you work on the current one. Default 1; 0 switches it off. */
+  readAhead?: number | undefined;
+  /**
+   * Lists that can be split (their spec declares a `split`, e.g. wherever `listSims` by ICCID prefix): walk
+   * the list in parts, this many at once. Default 1 (one sequential walk).
+   */
+  parts?: number | undefined;
+  /**
+   * Walk only segment `index` of `count` (0-based): `count` workers with the same variables and options
+   * together see every item exactly once. Offset lists split by page ranges, split-capable lists by key.
+   */
+  segment?: { index: number; count: number } | undefined;
 }
 
 /**
  * An async iterable of pages that remembers where it is: `position` holds the variables that make a
  * new iterator continue after the last page this one yielded (e.g. `{ nextToken }`, `{ after }`, `{ offset }`).
  */
-export class PageIterator<TPage> implements AsyncIterable<TPage> {
+export class PageIterator<TPage> implements AsyncIterable<TPage>, Cursor {
   /** Variables that continue after the last page yielded (set as the page is handed over, so a `break` keeps it). */
   position: Vars;
   /** Where the last yielded page started: ItemIterator resumes here while that page is only partly consumed. */
   before: Vars;
   /** The API said the page last handed over is the final one: there is nothing to resume. */
   done = false;
+  /** The caller's signal: an item iterator stops handing out items once it fired. */
+  readonly signal: AbortSignal | undefined;
   readonly #run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>;
-  constructor(start: Vars, run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>) {
+  constructor(start: Vars, run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>, signal?: AbortSignal) {
     this.position = start;
     this.before = start;
     this.#run = run;
+    this.signal = signal;
   }
   [Symbol.asyncIterator](): AsyncIterator<TPage> {
     return this.#run(this);
@@ -78,10 +83,13 @@ export class ItemIterator<TItem> implements AsyncIterable<TItem> {
     return this.#pages.done && this.#pageDone;
   }
   async *[Symbol.asyncIterator](): AsyncIterator<TItem> {
+    const signal = this.#pages.signal;
     for await (const page of this.#pages) {
       const items = pageItems(this.#spec, page) as TItem[];
       this.#pageDone = items.length === 0;
       for (let i = 0; i < items.length; i++) {
+        // After an abort nothing more is handed out, even from the page already here.
+        if (signal?.aborted) throw abortErrorFrom(signal);
         // Mark the page consumed as its last item is handed over: a break right after it resumes past the page.
         if (i === items.length - 1) this.#pageDone = true;
         yield items[i]!;
@@ -97,158 +105,51 @@ export class ItemIterator<TItem> implements AsyncIterable<TItem> {
 }
 
 export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, variables: Vars | undefined, options: IterateOptions = {}, operationName = 'operation'): PageIterator<TPage> {
+  const { concurrency: rawConcurrency, readAhead: rawReadAhead, parts: rawParts, segment, ...call } = options;
   const vars: Vars = { ...(variables ?? {}) };
-  const { concurrency = 4, ...call } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ValidationError(`concurrency must be a positive integer, got ${JSON.stringify(concurrency)}`, { field: 'concurrency', operationName });
+  // A position handed back: present (even if mangled) means resume, so a bad one is refused, never ignored.
+  const resuming = RESUME_KEY in vars;
+  const resume = vars[RESUME_KEY] as PartitionState | undefined;
+  delete vars[RESUME_KEY];
+  const concurrency = countOption(rawConcurrency, 'concurrency', 1, operationName, 4);
+  const readAhead = countOption(rawReadAhead, 'readAhead', 0, operationName, 1);
+  const parts = countOption(rawParts, 'parts', 1, operationName, 1);
+  const seg = segmentOption(segment, operationName);
+  const run = (gen: (self: Cursor) => AsyncGenerator<unknown>, start: Vars) => new PageIterator<TPage>(start, gen as (self: PageIterator<TPage>) => AsyncGenerator<TPage>, call.signal);
+  const splittable = spec.style === 'nextToken' && spec.split !== undefined;
+  if ((parts > 1 || seg || resuming) && !splittable && spec.style !== 'offset') {
+    const what = seg ? 'segment' : resuming ? RESUME_KEY : 'parts';
+    throw new ValidationError(
+      spec.style === 'cursor'
+        ? `${operationName}: a Relay cursor list cannot be split (${what}): each page's cursor comes from the page before, and the API offers no key to split by; walk it in one process`
+        : `${operationName}: this list declares no key to split by (${what}); walk it in one sequence`,
+      { operationName, field: what },
+    );
   }
+  if (parts > 1 && spec.style === 'offset') throw new ValidationError(`${operationName}: offset lists fetch pages in parallel with \`concurrency\`, not \`parts\``, { operationName, field: 'parts' });
   switch (spec.style) {
-    case 'nextToken':
-      return new PageIterator<TPage>({ [spec.tokenVar]: vars[spec.tokenVar] ?? null }, (self) => nextTokenPages(spec, fetchPage, vars, call, self, operationName) as AsyncGenerator<TPage>);
-    case 'cursor':
-      return new PageIterator<TPage>({ [spec.afterVar]: vars[spec.afterVar] ?? null }, (self) => cursorPages(spec, fetchPage, vars, call, self, operationName) as AsyncGenerator<TPage>);
+    case 'nextToken': {
+      if (spec.split && (parts > 1 || seg || resuming)) {
+        return run((self) => partitionedPages(spec, fetchPage, vars, call, { parts, readAhead, segment: seg, resume, resuming }, self, operationName), resuming ? { [RESUME_KEY]: resume } : {});
+      }
+      const start = (vars[spec.tokenVar] as string | null | undefined) || null;
+      const { first, fetchStep } = nextTokenSteps(spec, fetchPage, vars, call, operationName, start);
+      return run((self) => chainPages(first, fetchStep, readAhead, call, self, operationName), { [spec.tokenVar]: start });
+    }
+    case 'cursor': {
+      const { first, fetchStep } = cursorSteps(spec, fetchPage, vars, call, operationName);
+      return run((self) => chainPages(first, fetchStep, readAhead, call, self, operationName), { [spec.afterVar]: vars[spec.afterVar] ?? null });
+    }
     case 'offset':
-      return new PageIterator<TPage>({ [spec.offsetVar]: vars[spec.offsetVar] ?? 0 }, (self) => offsetPages(spec, fetchPage, vars, call, concurrency, self, operationName) as AsyncGenerator<TPage>);
+      if (seg) return run((self) => offsetSegmentPages(spec, fetchPage, vars, call, concurrency, seg, self, operationName), { [spec.offsetVar]: vars[spec.offsetVar] ?? 0 });
+      return run((self) => offsetPages(spec, fetchPage, vars, call, concurrency, self, operationName), { [spec.offsetVar]: vars[spec.offsetVar] ?? 0 });
   }
 }
 
-/** The caller now holds the page: move `position` past it, remembering where it started. */
-function advance(self: { position: Vars; before: Vars; done: boolean }, next: Vars): void {
-  self.before = self.position;
-  self.position = next;
-}
-
-function checkAborted(options: CallOptions, operationName: string): void {
-  if (options.signal?.aborted) throw abortErrorFrom(options.signal, operationName);
-}
-
-async function* nextTokenPages(spec: Extract<PaginationSpec, { style: 'nextToken' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
-  const limit = spec.limitVar ? (vars[spec.limitVar] ?? spec.pageSize) : undefined;
-  let token = (vars[spec.tokenVar] as string | null | undefined) || null;
-  const seen = new Set<string>();
-  for (;;) {
-    checkAborted(options, operationName);
-    const pageVars: Vars = { ...vars };
-    if (spec.limitVar && limit !== undefined) pageVars[spec.limitVar] = limit;
-    if (token) pageVars[spec.tokenVar] = token;
-    else delete pageVars[spec.tokenVar];
-    const page = await fetchPage(pageVars, options);
-    pageItems(spec, page); // validates the page shape before we trust its token
-    const next = (page as Vars)[spec.next] as string | null | undefined;
-    advance(self, { [spec.tokenVar]: next || null });
-    if (!next) self.done = true;
-    yield page;
-    if (next === null || next === undefined || next === '') return;
-    if (seen.has(next)) throw new PaginationError(`${operationName}: the API returned a ${spec.next} it had returned before; stopping to avoid an endless loop`, { operationName, cursor: next });
-    seen.add(next);
-    token = next;
-  }
-}
-
-async function* cursorPages(spec: Extract<PaginationSpec, { style: 'cursor' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
-  const first = vars[spec.firstVar] ?? spec.pageSize;
-  let after = (vars[spec.afterVar] as string | null | undefined) ?? null;
-  const seen = new Set<string>();
-  for (;;) {
-    checkAborted(options, operationName);
-    const pageVars: Vars = { ...vars, [spec.firstVar]: first };
-    if (after !== null) pageVars[spec.afterVar] = after;
-    else delete pageVars[spec.afterVar];
-    const page = await fetchPage(pageVars, options);
-    pageItems(spec, page);
-    const info = (page as { pageInfo?: { hasNextPage?: boolean | null; endCursor?: string | null } }).pageInfo;
-    if (!info) throw new PaginationError(`${operationName}: page has no pageInfo`, { operationName, cursor: after });
-    advance(self, { [spec.afterVar]: info.endCursor ?? after });
-    if (!info.hasNextPage) self.done = true;
-    yield page;
-    if (!info.hasNextPage) return;
-    const end = info.endCursor;
-    if (end === null || end === undefined || end === after || seen.has(end)) {
-      throw new PaginationError(`${operationName}: hasNextPage is true but endCursor did not advance (${JSON.stringify(end)}); stopping to avoid an endless loop`, { operationName, cursor: after });
-    }
-    seen.add(end);
-    after = end;
-  }
-}
-
-async function* offsetPages(spec: Extract<PaginationSpec, { style: 'offset' }>, fetchPage: PageFetcher, vars: Vars, options: CallOptions, concurrency: number, self: { position: Vars; before: Vars; done: boolean }, operationName: string) {
-  const limit = (vars[spec.limitVar] as number | undefined) ?? spec.pageSize;
-  if (typeof limit !== 'number' || limit < 1) {
-    throw new ValidationError(`${operationName}: offset pagination needs a positive ${spec.limitVar}`, { operationName, field: spec.limitVar });
-  }
-  const start = (vars[spec.offsetVar] as number | undefined) ?? 0;
-  // Prefetches are cancelled when the loop breaks or throws; the caller's signal cancels everything.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const pageOptions: CallOptions = { ...options, signal: controller.signal };
-  const get = (offset: number) => fetchPage({ ...vars, [spec.offsetVar]: offset, [spec.limitVar]: limit }, pageOptions);
-  const countOf = (page: unknown): number | undefined => {
-    if (!spec.count || spec.items === '') return undefined;
-    const c = (page as Vars | null)?.[spec.count];
-    return typeof c === 'number' ? c : undefined;
-  };
-  const window: { offset: number; promise: Promise<unknown> }[] = [];
-  try {
-    checkAborted(options, operationName);
-    const first = await get(start);
-    let total = countOf(first);
-    let items = pageItems(spec, first);
-    // A full first page whose `count` is no more than its own length looks like a page size, not a total:
-    // do not trust it to plan the walk; read page by page until a short page instead.
-    if (total !== undefined && items.length >= limit && total <= start + items.length) total = undefined;
-    advance(self, { [spec.offsetVar]: start + limit });
-    if (total === undefined ? items.length < limit : start + limit >= total) self.done = true;
-    yield first;
-    if (total === undefined) {
-      // No count: walk sequentially until a short page.
-      let offset = start;
-      while (items.length >= limit) {
-        offset += limit;
-        checkAborted(options, operationName);
-        const page = await get(offset);
-        items = pageItems(spec, page);
-        if (items.length === 0) {
-          self.done = true;
-          return;
-        }
-        advance(self, { [spec.offsetVar]: offset + limit });
-        if (items.length < limit) self.done = true;
-        yield page;
-      }
-      return;
-    }
-    let next = start + limit;
-    const fill = () => {
-      while (window.length < concurrency && next < total!) {
-        const promise = get(next);
-        promise.catch(() => undefined); // observed when its turn comes; avoid unhandled rejections meanwhile
-        window.push({ offset: next, promise });
-        next += limit;
-      }
-    };
-    fill();
-    while (window.length > 0) {
-      const head = window.shift()!;
-      const page = await head.promise;
-      const got = pageItems(spec, page).length;
-      const count = countOf(page);
-      if (count !== undefined && count > total) total = count; // items were added meanwhile: keep going
-      // A short page before the end means the server returns fewer than `limit` per page: pages planned by
-      // `limit` would skip items, so stop loudly instead of losing them.
-      if (got < limit && head.offset + got < (count ?? total)) {
-        throw new PaginationError(`${operationName}: the server returned ${got} items for ${spec.limitVar} ${limit} at ${spec.offsetVar} ${head.offset} although ${count ?? total} exist; use a smaller ${spec.limitVar}`, { operationName, cursor: { [spec.offsetVar]: head.offset + got } });
-      }
-      advance(self, { [spec.offsetVar]: head.offset + limit });
-      if (window.length === 0 && next >= total) self.done = true;
-      yield page;
-      fill();
-    }
-  } catch (err) {
-    if (options.signal?.aborted) throw abortErrorFrom(options.signal, operationName);
-    throw err;
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    if (window.length > 0) controller.abort();
-  }
+function segmentOption(segment: unknown, operationName: string): { index: number; count: number } | undefined {
+  if (segment === undefined) return undefined;
+  const s = segment as { index?: unknown; count?: unknown } | null;
+  const ok = s !== null && typeof s === 'object' && Number.isInteger(s.count) && (s.count as number) >= 1 && (s.count as number) <= 10_000 && Number.isInteger(s.index) && (s.index as number) >= 0 && (s.index as number) < (s.count as number);
+  if (!ok) throw new ValidationError(`${operationName}: segment must be { index, count } with integers 0 ≤ index < count ≤ 10000`, { operationName, field: 'segment' });
+  return { index: s!.index as number, count: s!.count as number };
 }

@@ -53,6 +53,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let healthyTimer: ReturnType<typeof setTimeout> | undefined;
   let kaTimeoutMs = 300_000;
+  let authAbort: AbortController | undefined;
   const { emit, hook } = userCallbacks(config.emit);
   const backoff = backoffOptions(config.reconnect);
   // Up longer than the longest backoff (and a second at least): the connection works, start counting afresh.
@@ -73,6 +74,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   /** Abandon the current socket without waiting for a close handshake (a dead peer would never answer). */
   function abandon(code = 1000) {
     generation++;
+    authAbort?.abort(); // a login still running for the abandoned connection is no longer wanted
     clearTimers();
     const s = socket;
     socket = undefined;
@@ -100,6 +102,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     if (entries.get(entry.id) !== entry) return;
     entries.delete(entry.id);
     entry.detach();
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     if (entry.started) send({ type: 'stop', id: entry.id });
     if (error) {
       if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, failures), durationMs: 0, error });
@@ -120,11 +123,13 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
   async function connect() {
     abandon(4000);
     state = 'connecting';
+    emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, failures) });
     const gen = ++generation;
+    authAbort = new AbortController();
     let headers: Record<string, string>;
     let WebSocketImpl;
     try {
-      headers = await authHeaders(config.auth);
+      headers = await authHeaders(config.auth, authAbort.signal);
       WebSocketImpl = await loadWebSocket(config.WebSocket);
     } catch (err) {
       if (gen === generation) failAll(err instanceof SdkError ? err : new ConnectionError('realtime connection could not start', { cause: err }));
@@ -226,6 +231,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         const again = lostAt === undefined ? [] : [...entries.values()].filter((e) => e.confirmed);
         resubscribing = again.length ? new Set(again.map((e) => e.id)) : undefined;
         reconnected = again.length ? { attempts: failures, downtimeMs: Date.now() - lostAt!, operations: again.map((e) => e.op.name) } : undefined;
+        emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: Math.max(1, failures), downtimeMs: lostAt === undefined ? undefined : Date.now() - lostAt });
         lostAt = undefined;
         // Not `failures = 0` here: only a connection that stays up resets the backoff and the retry budget.
         const gen = generation;
@@ -242,6 +248,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
         if (!entry) return;
         entry.confirmed = true;
         entry.channel.markReady();
+        emit({ type: 'realtime', action: 'ready', operationName: entry.op.name, id: entry.id });
         if (resubscribing?.delete(entry.id)) {
           hook('onResubscribe', entry.onResubscribe);
           if (resubscribing.size === 0) done();
@@ -291,8 +298,9 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     let headers = connectHeaders;
     if (!headers) {
       try {
-        headers = await authHeaders(config.auth);
+        headers = await authHeaders(config.auth, authAbort?.signal);
       } catch (err) {
+        if (gen !== generation || entries.get(entry.id) !== entry) return;
         return finish(entry, err as SdkError);
       }
       if (gen !== generation || entries.get(entry.id) !== entry || state !== 'open') return;
@@ -330,6 +338,7 @@ export function createAppSyncClient(config: ResolvedRealtimeOptions): Subscripti
     signal?.addEventListener('abort', onAbort, { once: true });
     channel.onCancel = () => finish(entry);
     entries.set(entry.id, entry);
+    emit({ type: 'realtime', action: 'subscribe', operationName: op.name, id: entry.id });
     if (state === 'open') void start(entry);
     else if (state === 'idle') void connect();
     return channel;

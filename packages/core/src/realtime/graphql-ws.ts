@@ -15,6 +15,7 @@ import { authHeaders, authorizationObject, backoffOptions, errorFromEntries, imp
 import type { ResolvedRealtimeOptions, SubscribeOptions, SubscriptionClient, WebSocketConstructor, WebSocketLike } from './types.js';
 
 interface Entry {
+  id: string;
   op: OperationDescriptor;
   channel: SubscriptionChannel<unknown>;
   onResubscribe: (() => void) | undefined;
@@ -23,11 +24,12 @@ interface Entry {
 }
 
 /** A subclass that records the HTTP status of a refused upgrade (`ws` only), which graphql-ws cannot see. */
-function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number | undefined) => void): WebSocketConstructor {
+function recordingStatus(Base: WebSocketConstructor, onStatus: (status: number | undefined) => void, onCreated: (socket: WebSocketLike & { terminate?: () => void }) => void): WebSocketConstructor {
   const Recording = class extends (Base as unknown as new (url: string, protocols?: string | string[]) => WebSocketLike & { on?: (e: string, fn: (...a: any[]) => void) => void; terminate?: () => void }) {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       onStatus(undefined);
+      onCreated(this);
       this.on?.('unexpected-response', (_req: unknown, res: { statusCode?: number }) => {
         onStatus(res.statusCode);
         this.terminate?.();
@@ -41,6 +43,8 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
   const entries = new Set<Entry>();
   let client: Promise<Client> | undefined;
   let socket: (WebSocketLike & { terminate?: () => void }) | undefined;
+  /** The newest socket, from its construction (before `opened`): one still waiting for its ack can be dropped. */
+  let latest: (WebSocketLike & { terminate?: () => void }) | undefined;
   let connected = false;
   let httpStatus: number | undefined;
   let paramsError: SdkError | undefined;
@@ -59,7 +63,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
       const [{ createClient }, WebSocketImpl] = await Promise.all([importAtRuntime<typeof import('graphql-ws')>('graphql-ws'), loadWebSocket(config.WebSocket)]);
       return createClient({
         url: config.url,
-        webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status)),
+        webSocketImpl: recordingStatus(WebSocketImpl, (status) => (httpStatus = status), (s) => (latest = s)),
         lazy: true,
         lazyCloseTimeout: 0,
         retryAttempts: config.reconnect.retries,
@@ -69,13 +73,14 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         connectionParams: async () => {
           paramsError = undefined;
           try {
-            return authorizationObject(await authHeaders(config.auth));
+            return authorizationObject(await authHeaders(config.auth, signal));
           } catch (err) {
             paramsError = err as SdkError;
             throw err;
           }
         },
-        shouldRetry: (event) => refusal(event) === undefined && paramsError === undefined,
+        // Not for nobody: a socket dropped because its last subscription ended must not reconnect.
+        shouldRetry: (event) => entries.size > 0 && refusal(event) === undefined && paramsError === undefined,
         retryWait: async (retries) => {
           if (signal.aborted) return;
           attempts = retries + 1;
@@ -86,10 +91,12 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
           await sleep(delayMs, signal).catch(() => {});
         },
         on: {
+          connecting: () => emit({ type: 'realtime', action: 'connect', operationName: 'realtime', attempt: Math.max(1, attempts) }),
           opened: (s) => void (socket = s as typeof socket),
           connected: (_s, _payload, wasRetry) => {
             connected = true;
-            for (const entry of entries) if (entry.unsubscribe) setTimeout(() => entry.channel.markReady(), 0);
+            emit({ type: 'realtime', action: 'connected', operationName: 'realtime', attempt: Math.max(1, attempts), downtimeMs: wasRetry && lostAt !== undefined ? Date.now() - lostAt : undefined });
+            for (const entry of entries) if (entry.unsubscribe) setTimeout(() => ready(entry), 0);
             if (!wasRetry || lostAt === undefined) return;
             const info = { attempts: Math.max(1, attempts), downtimeMs: Date.now() - lostAt, operations: [...entries].map((e) => e.op.name) };
             lostAt = undefined;
@@ -145,15 +152,32 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     return new ConnectionError(`${op.name}: realtime connection failed: ${redact(why, config.auth.secrets())}`, { operationName: op.name, cause: err });
   }
 
+  function ready(entry: Entry) {
+    entry.channel.markReady();
+    if (entries.has(entry)) emit({ type: 'realtime', action: 'ready', operationName: entry.op.name, id: entry.id });
+  }
+
   function finish(entry: Entry, error?: SdkError, discard = false, alive = true) {
     if (!entries.delete(entry)) return;
     entry.detach();
+    emit({ type: 'realtime', action: 'end', operationName: entry.op.name, id: entry.id, error: error?.name });
     const unsubscribe = entry.unsubscribe;
     entry.unsubscribe = undefined;
     if (alive) unsubscribe?.(); // sends `complete`; the library closes the socket after the last one
+    // The library closes a socket only once acked: one still connecting (a server that never acks) would
+    // stay open, and dispose() wait, until the ack timeout. Nobody needs it any more.
+    if (entries.size === 0 && !connected) dropConnecting();
     if (!error) return entry.channel.end();
     if (!(error instanceof AbortError)) emit({ type: 'error', operationName: entry.op.name, attempt: Math.max(1, attempts), durationMs: 0, error });
     entry.channel.fail(error, discard);
+  }
+
+  function dropConnecting() {
+    const s = latest;
+    latest = undefined;
+    if (!s || s.readyState > 1) return;
+    if (s.terminate) s.terminate();
+    else s.close(1000, 'Normal Closure');
   }
 
   function subscribe(op: OperationDescriptor, variables?: Record<string, unknown>, options: SubscribeOptions = {}) {
@@ -166,10 +190,11 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
       return channel;
     }
     const onAbort = () => finish(entry, aborted(), true);
-    const entry: Entry = { op, channel, onResubscribe: options.onResubscribe, unsubscribe: undefined, detach: () => signal?.removeEventListener('abort', onAbort) };
+    const entry: Entry = { id: crypto.randomUUID(), op, channel, onResubscribe: options.onResubscribe, unsubscribe: undefined, detach: () => signal?.removeEventListener('abort', onAbort) };
     signal?.addEventListener('abort', onAbort, { once: true });
     channel.onCancel = () => finish(entry);
     entries.add(entry);
+    emit({ type: 'realtime', action: 'subscribe', operationName: op.name, id: entry.id });
     const sink: Sink<ExecutionResult<Record<string, unknown>, unknown>> = {
       next: (result) => {
         // A `next` with errors leaves the subscription live on the server: unsubscribing sends `complete`
@@ -186,7 +211,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
         if (!entries.has(entry)) return;
         entry.unsubscribe = c.subscribe({ query: op.document, variables: variables ?? {} }, sink);
         // The protocol has no per-subscription ack: ready once connected and the subscribe went out.
-        if (connected) setTimeout(() => channel.markReady(), 0);
+        if (connected) setTimeout(() => ready(entry), 0);
       },
       (err: unknown) => finish(entry, err instanceof SdkError ? err : new ConnectionError('the graphql-ws protocol needs the `graphql-ws` package: install it', { cause: err }), false, false),
     );
@@ -200,6 +225,7 @@ export function createGraphQLWsClient(config: ResolvedRealtimeOptions): Subscrip
     },
     async close() {
       for (const entry of [...entries]) finish(entry);
+      if (!connected) dropConnecting();
       closing.abort();
       const c = client;
       client = undefined;

@@ -69,9 +69,10 @@ export function userCallbacks(userEmit: ((event: SdkEvent) => void) | undefined)
 }
 
 /** Fresh auth headers; a failure to get them is an AuthError (never retried). */
-export async function authHeaders(auth: AuthStrategy): Promise<Record<string, string>> {
+export async function authHeaders(auth: AuthStrategy, signal?: AbortSignal): Promise<Record<string, string>> {
   try {
-    return await auth.headers({});
+    // With a signal: a login nobody waits for any more (the subscriptions ended) is cancelled.
+    return await auth.headers(signal ? { signal } : {});
   } catch (err) {
     if (err instanceof SdkError) throw err;
     throw new AuthError('subscriptions: could not obtain credentials', { cause: err });

@@ -39,9 +39,31 @@ export function secretForms(secret: string): string[] {
   const padded = Buffer.from(secret, 'utf8').toString('base64');
   const base64 = padded.replace(/=+$/, '');
   const base64url = Buffer.from(secret, 'utf8').toString('base64url');
-  const forms = new Set([secret, json, ascii, uri, percentLower(uri), form, percentLower(form), padded, base64, base64url]);
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
+  const forms = new Set([secret, secret.normalize('NFC'), secret.normalize('NFD'), json, ascii, uri, percentLower(uri), form, percentLower(form), padded, base64, base64url, hex]);
+  for (const f of embeddedBase64(secret)) forms.add(f);
   for (const f of [...forms]) if (f.includes('/')) forms.add(f.replace(/\//g, '\\/'));
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * The part of base64/base64url that is the same wherever the secret sits inside a longer encoded value (a
+ * JSON body or `user:password` encoded whole): one fragment per byte alignment, without the edge characters
+ * the neighbouring bytes change. Fragments shorter than 8 characters are skipped (they would shred text).
+ */
+function embeddedBase64(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const shifted = Buffer.concat([Buffer.alloc(k), bytes]);
+    const start = Math.ceil((8 * k) / 6);
+    const end = Math.floor((8 * (k + bytes.length)) / 6);
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const fragment = shifted.toString(encoding).slice(start, end);
+      if (fragment.length >= 8) out.push(fragment);
+    }
+  }
+  return out;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -55,7 +77,8 @@ function patternOf(secrets: Iterable<string>, cache: Map<string, string[]>): Reg
   }
   if (forms.size === 0) return undefined;
   // Longest first, so a form that contains another (base64 of a long secret) is replaced whole.
-  return new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  // Case-insensitive: servers echo percent-encoding and hex in either case (mixed too); over-scrubbing is the safe side.
+  return new RegExp([...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'gi');
 }
 
 /** `text` with every form of each secret replaced (a one-off: a Scrubber caches the forms). */
@@ -184,7 +207,10 @@ export function createScrubber(source: () => readonly string[], extra: readonly 
     // Server JSON holds only plain objects and arrays; anything else is left as it is.
     if (proto !== Object.prototype && proto !== null) return value;
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[text(key)] = walk(v, depth + 1, cap);
+    for (const [key, v] of Object.entries(value)) {
+      // defineProperty: a server key named "__proto__" stays data, never the copy's prototype.
+      Object.defineProperty(out, text(key), { value: walk(v, depth + 1, cap), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 

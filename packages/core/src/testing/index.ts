@@ -5,7 +5,7 @@
  * told to misbehave (HTTP errors, resets, GraphQL errors, slow replies) for the next N requests.
  * This entry loads `graphql` and `msw`; production entries never import it.
  */
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema, defaultFieldResolver, graphql, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -93,6 +93,14 @@ export function createGraphQLFake<TContext = unknown>(options: GraphQLFakeOption
   const requests: RecordedRequest[] = [];
   let queue: { remaining: number; fault: Fault; operationName?: string | undefined }[] = [];
   const overrides = new Map<string, Responder>();
+  // Users' own documents may select any root field: one the fake has no resolver for says so, instead of a bare null.
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const fieldResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+    if (roots.has(info.parentType) && (source === null || typeof source !== 'object' || (source as Record<string, unknown>)[info.fieldName] === undefined)) {
+      throw new GraphQLError(`the fake does not serve ${info.parentType.name}.${info.fieldName}; answer it with override() or failNext({ data })`, { extensions: { code: 'NOT_IMPLEMENTED_BY_FAKE' } });
+    }
+    return defaultFieldResolver(source, args, context, info);
+  };
 
   async function handle(request: FakeRequest): Promise<FakeResponse> {
     let parsed: { query?: unknown; variables?: unknown; operationName?: unknown };
@@ -136,6 +144,7 @@ export function createGraphQLFake<TContext = unknown>(options: GraphQLFakeOption
       variableValues: recorded.variables,
       operationName: recorded.operationName,
       contextValue: options.context?.(request),
+      fieldResolver,
     });
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors) body.errors = result.errors.map((e) => ({ message: e.message, path: e.path, locations: e.locations, ...(e.extensions && Object.keys(e.extensions).length ? { extensions: e.extensions } : {}) }));

@@ -19,9 +19,10 @@ import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { httpTransport } from './http-transport.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
-import { validateBytes, validateEndpoint, validateMs } from './options.js';
+import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
+import { createTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry/index.js';
 
 export interface ExecutorOptions {
   endpoint: string;
@@ -63,6 +64,11 @@ export interface ExecutorOptions {
   retryableResults?: Readonly<Record<string, 'throttle' | 'transient'>> | undefined;
   /** For tests: the randomness behind jitter. */
   random?: (() => number) | undefined;
+  /**
+   * OpenTelemetry spans and metrics, on by default when `@opentelemetry/api` is installed: `false` turns
+   * them off; an object passes your own tracer/meter or switches parts (see TelemetryOptions).
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
 
 export interface CallOptions {
@@ -76,6 +82,8 @@ export interface CallOptions {
   retry?: number | Partial<RetryOptions> | undefined;
   /** Size cap for this call's decoded response body, in bytes. */
   maxResponseBytes?: number | undefined;
+  /** Called before each retry wait; `throttled` when the server answered with a rate limit (paginate/ slows a whole walk). */
+  onRetry?: ((delayMs: number, throttled: boolean) => void) | undefined;
 }
 
 export interface ResponseMeta {
@@ -109,7 +117,12 @@ function boundedCopy(value: unknown, depth = 0): unknown {
   if (depth >= MAX_KEPT_DEPTH) return '[nested too deep: cut by the SDK]';
   if (Array.isArray(value)) return value.map((v) => boundedCopy(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
+  for (const key of Object.keys(value)) {
+    const copy = boundedCopy((value as Record<string, unknown>)[key], depth + 1);
+    // JSON.parse makes "__proto__" an own key; assigning it would set the copy's prototype and lose it.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
   return out;
 }
 
@@ -152,20 +165,26 @@ export interface Executor {
   readonly emit: ((event: SdkEvent) => void) | undefined;
   readonly endpoint: string;
   readonly auth: AuthStrategy;
+  /** Set when OpenTelemetry is on (the client builder wraps page iterators with it). */
+  readonly telemetry?: Telemetry | undefined;
   /** The client's scrubber (every secret held so far), for other sinks such as subscriptions and telemetry. */
   readonly scrubber: Scrubber;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { endpoint, auth } = options;
+  const { endpoint } = options;
   // Every option is checked here, at construction: before a login sends a password, before any request.
   validateEndpoint(endpoint);
   const clientTimeout = validateMs(options.timeoutMs, 'timeoutMs') ?? 30_000;
   const clientDeadline = validateMs(options.deadlineMs, 'deadlineMs');
   const clientMaxBytes = validateBytes(options.maxResponseBytes, 'maxResponseBytes') ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  // OpenTelemetry wraps the call, the transport and the auth strategy and listens to the events (telemetry/).
+  const telemetry = createTelemetry(options.telemetry, { endpoint, scrub: (text) => scrub(text) });
+  const auth = telemetry ? telemetry.auth(options.auth) : options.auth;
+  const baseTransport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
+  const transport = telemetry ? telemetry.transport(baseTransport) : baseTransport;
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  for (const [key, value] of Object.entries(options.headers ?? {})) baseHeaders[key.toLowerCase()] = value;
+  for (const [key, value] of Object.entries(validateHeaders(options.headers, 'headers') ?? {})) baseHeaders[key.toLowerCase()] = String(value);
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
   const random = options.random ?? Math.random;
   const retryableResults = options.retryableResults ?? {};
@@ -180,7 +199,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const scrubber = createScrubber(() => auth.secrets());
   const url = new URL(endpoint);
   const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
-  const emit = createEmitter(options.logger, options.logLevel ?? 'info', options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  const emit = createEmitter(options.logger, options.logLevel ?? 'info', telemetry ? telemetry.listen(options.onEvent) : options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
   auth.connect?.((event) => {
     scrubber.observe();
     emit?.(event);
@@ -259,7 +278,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const httpError = (message: string) =>
       new HttpError(message, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? safeStringify(res.json)) });
 
-    if (status === 401 || (errors && requestLevel && errorSays(errors, UNAUTHORIZED_PATTERN, UNAUTHORIZED_CODES))) {
+    // A 401 that carries data is still final (below): replaying it would re-send a mutation the server ran.
+    if ((status === 401 && !hasData) || (errors && requestLevel && errorSays(errors, UNAUTHORIZED_PATTERN, UNAUTHORIZED_CODES))) {
       const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx, status, endpoint });
       return { error, retry: 'never', unauthorized: true, status };
     }
@@ -271,8 +291,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
       if (status === 429 || (errors && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
         const error = errors ? graphqlError(`${op.name} was throttled`) : httpError(`${op.name} was throttled (HTTP 429)`);
-        // A throttled field (an error with a path) shows execution had started: queries only.
-        return { error, retry: status === 429 || requestLevel ? 'safe' : 'unsafe', serverDelayMs: retryAfterMs(res.headers), status };
+        // A throttled field (an error with a path) shows execution had started, and a 5xx may follow partial
+        // work whatever its text says ("rate limit exceeded" from a downstream call): queries only.
+        const safe = status === 429 || (requestLevel && status < 500);
+        return { error, retry: safe ? 'safe' : 'unsafe', serverDelayMs: retryAfterMs(res.headers), status };
       }
       if (!ok) {
         const error = errors ? graphqlError(`${op.name} failed with HTTP ${status}`) : httpError(`${op.name} failed with HTTP ${status}`);
@@ -300,9 +322,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
     }
     if (op.errorTypenames && value !== null && typeof value === 'object') {
-      const typename = (value as { __typename?: unknown }).__typename;
-      if (typeof typename === 'string') {
-        if (isErrorMember(value, op.errorTypenames)) {
+      const sent = (value as { __typename?: unknown }).__typename;
+      // A member without a string __typename (the document asks for it) cannot be told apart: never success.
+      const typename = typeof sent === 'string' ? sent : op.successTypenames ? `(no __typename: ${describe(sent)})` : undefined;
+      if (typename !== undefined) {
+        if (typeof sent === 'string' && isErrorMember(value, op.errorTypenames)) {
           const kind = retryableResults[typename];
           // The member's text comes from the server and may echo what we sent: scrub it like any error text.
           const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
@@ -330,12 +354,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let deadlineMs = clientDeadline;
     let maxResponseBytes = clientMaxBytes;
     let userSignal: AbortSignal | undefined;
-    if (call !== undefined) {
+    if (call !== undefined && call !== null) {
+      if (typeof call !== 'object') throw new ValidationError(`${op.name}: options must be an object such as { signal, timeoutMs }, got ${describe(call)}`, { operationName: op.name, field: 'options' });
       // Per-call options get the same checks as the client's; each only when given.
       if (call.retry !== undefined) retry = resolveRetry(clientRetry, call.retry);
       if (call.timeoutMs !== undefined) timeoutMs = validateMs(call.timeoutMs, 'timeoutMs')!;
       if (call.deadlineMs !== undefined) deadlineMs = validateMs(call.deadlineMs, 'deadlineMs');
       if (call.maxResponseBytes !== undefined) maxResponseBytes = validateBytes(call.maxResponseBytes, 'maxResponseBytes')!;
+      if (call.headers !== undefined) validateHeaders(call.headers, 'headers');
       userSignal = call.signal;
       if (userSignal !== undefined && (userSignal === null || typeof userSignal.aborted !== 'boolean' || typeof userSignal.addEventListener !== 'function')) {
         throw new ValidationError(`${op.name}: signal must be an AbortSignal`, { operationName: op.name, field: 'signal' });
@@ -371,7 +397,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         attempt--; // attempts count requests sent to the API
         continue;
       }
-      const headers = headersFor(authHeaders, call?.headers);
+      const headers = headersFor(authHeaders, call?.headers ?? undefined);
 
       // One controller per attempt: the attempt timeout, the call deadline and the caller's signal.
       const controller = new AbortController();
@@ -388,7 +414,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       emit?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
       const attemptStarted = emit ? Date.now() : 0;
 
-      let failure: Failure;
+      let failure: Failure | undefined;
       let res: TransportResponse | undefined;
       try {
         res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars, maxResponseBytes });
@@ -411,7 +437,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         userSignal?.removeEventListener('abort', onAbort);
       }
 
-      if (res) {
+      if (res !== undefined && res !== null) {
         const outcome = classify(op, res, mode, attempt);
         if (emit) {
           const rawId = requestIdOf(res.headers);
@@ -422,7 +448,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         }
         failure = outcome;
       }
-      failure = failure!;
+      // A custom transport that resolved without a response: the request may have left.
+      failure ??= { error: new ConnectionError(`${op.name}: the transport resolved without a response`, { operationName: op.name, attempts: attempt }), retry: 'unsafe' };
 
       if (failure.unauthorized && !replayed && auth.onUnauthorized) {
         replayed = true; // a replay after refreshing credentials does not use up a retry
@@ -456,6 +483,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         throw scrubber.error(error);
       }
       emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
+      call?.onRetry?.(delay, failure.retry === 'safe' && res !== undefined);
       await sleep(delay, userSignal).catch(() => {
         throw aborted(attempt);
       });
@@ -463,7 +491,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, emit, endpoint, auth, scrubber };
+  return { execute: telemetry ? telemetry.execute(execute) : execute, emit, endpoint, auth, scrubber, telemetry };
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */

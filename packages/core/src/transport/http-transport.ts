@@ -108,6 +108,8 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         const inflate = !z ? undefined : encoding === 'gzip' ? z.createGunzip() : encoding === 'br' ? z.createBrotliDecompress() : encoding === 'deflate' ? z.createInflate() : undefined;
         const stream = inflate ? res.pipe(inflate) : res;
         const chunks: Buffer[] = [];
+        // chunks[0, merged) are merged blocks; see the 'data' handler.
+        let merged = 0;
         let size = 0;
         stream.on(
           'data',
@@ -120,6 +122,12 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
               return fail(tooLarge(res));
             }
             chunks.push(chunk);
+            // A chunked body of one-byte chunks costs ~200 bytes of heap per Buffer kept (GBs at the cap):
+            // every 256 raw chunks become one block, so each byte is copied at most once.
+            if (chunks.length - merged === 256) {
+              chunks.push(Buffer.concat(chunks.splice(merged)));
+              merged++;
+            }
           }),
         );
         if (inflate) inflate.on('error', fail);

@@ -22,6 +22,12 @@ export type SdkEvent =
   | { type: 'error'; operationName: string; attempt: number; durationMs: number; error: SdkError }
   /** Input that is allowed but probably not what the caller meant. */
   | { type: 'warning'; operationName: string; message: string }
+  /**
+   * Subscription lifecycle: the shared socket starts to `connect` and is `connected` (acknowledged; after a
+   * loss with `downtimeMs`; `attempt` counts tries as ReconnectInfo does); a subscription is `subscribe`d,
+   * `ready` (acknowledged) and `end`s (`error`: the error's name, when it failed; the error itself comes as an `error` event).
+   */
+  | { type: 'realtime'; action: 'connect' | 'connected' | 'subscribe' | 'ready' | 'end'; operationName: string; id?: string | undefined; attempt?: number | undefined; downtimeMs?: number | undefined; error?: string | undefined }
   | TokenEvent;
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
@@ -32,6 +38,7 @@ const EVENT_LEVEL: Record<SdkEvent['type'], Exclude<LogLevel, 'off'>> = {
   error: 'error',
   warning: 'warn',
   token: 'info',
+  realtime: 'debug',
 };
 
 /**
@@ -126,6 +133,8 @@ function describe(event: SdkEvent, ctx: EmitterContext): string {
       return `${event.operationName} failed after ${event.attempt} attempt(s) in ${event.durationMs} ms: ${event.error.message}`;
     case 'warning':
       return `${event.operationName}: ${event.message}`;
+    case 'realtime':
+      return `${event.operationName}: ${event.action}${event.downtimeMs !== undefined ? ` after ${event.downtimeMs} ms down` : ''}${event.error ? ` (${event.error})` : ''}`;
     case 'token':
       return `token ${event.action} ${event.ok ? 'succeeded' : 'failed'} in ${event.durationMs} ms${event.fallback ? ' (after refresh failed)' : ''}${event.persistFailed ? ' (not persisted: onTokens threw)' : ''}`;
   }

@@ -8,10 +8,28 @@ export type OperationKind = 'query' | 'mutation' | 'subscription';
 
 /** How to walk a list operation. `pageSize` is the default page size when the caller gives none. */
 export type PaginationSpec =
-  | { style: 'nextToken'; items: string; next: string; tokenVar: string; limitVar?: string; pageSize?: number }
+  | { style: 'nextToken'; items: string; next: string; tokenVar: string; limitVar?: string; pageSize?: number; split?: SplitSpec }
   | { style: 'cursor'; afterVar: string; firstVar: string; pageSize?: number }
   /** `items: ''` when the result is the list itself; without `count` the walk stops on a short page. */
   | { style: 'offset'; items: string; count?: string; offsetVar: string; limitVar: string; pageSize?: number };
+
+/**
+ * A key that splits a list into disjoint parts (declared per vendor in codegen.ts), for partitioned walks
+ * and segments: `prefix` filters by `{ beginsWith }` on `filter` (a dotted variable path, e.g. `filter.iccid`).
+ */
+export interface SplitSpec {
+  style: 'prefix';
+  /** Dotted path of the key's filter input in the variables, e.g. `filter.iccid`. */
+  filter: string;
+  /** The key's field on an item, e.g. `iccid`. */
+  field: string;
+  /** Dotted path of the order variable for the key, e.g. `order.iccid` (values `asc`/`desc`). */
+  order?: string;
+  /** Page field with the total for the filter, e.g. `totalSims` (checks that a split lost nothing). */
+  count?: string;
+  /** Characters keys are made of, in order, e.g. `0123456789` for ICCIDs. */
+  alphabet: string;
+}
 
 export interface VariableBound {
   /** Variable name, e.g. `limit`. */

@@ -44,6 +44,32 @@ export function validateBytes(value: unknown, field: string): number | undefined
   return value;
 }
 
+/** RFC 9110 token: what node:http and fetch accept as a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What node:http and fetch accept in a header value: no CR, LF or NUL (they would split or end the header). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Extra headers: a plain object of string values (numbers are stringified) that node:http and fetch accept.
+ * An unset env var (`undefined`), a CR/LF or a bad name once failed every request as a ConnectionError that
+ * claimed a mutation "may have been applied" although nothing was sent.
+ */
+export function validateHeaders(value: unknown, field: string): Record<string, string | number> | undefined {
+  if (value === undefined) return undefined;
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ValidationError(`${field} must be a plain object of header names to strings, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : describe(value)}`, { field });
+  }
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    const path = `${field}.${name}`;
+    if (!HEADER_NAME.test(name)) throw new ValidationError(`${field}: ${JSON.stringify(name.slice(0, 40))} is not a valid header name`, { field: path });
+    // The value is not quoted: headers often hold credentials.
+    if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) throw new ValidationError(`${path} must be a string, got ${v === null ? 'null' : typeof v}`, { field: path });
+    if (typeof v === 'string' && !HEADER_VALUE.test(v)) throw new ValidationError(`${path} holds a character a header cannot carry (CR, LF or NUL)`, { field: path });
+  }
+  return value as Record<string, string | number>;
+}
+
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);

@@ -1,5 +1,5 @@
 import { AbortError, ValidationError } from '../errors/index.js';
-import { describe } from './options.js';
+import { MAX_TIMER_MS, describe } from './options.js';
 import type { HeadersLike } from './transport.js';
 
 export interface RetryOptions {
@@ -58,8 +58,9 @@ export function resolveRetry(base: RetryOptions, override: unknown, field = 'ret
       if (typeof value !== 'boolean') throw new ValidationError(`${path} must be true or false, got ${describe(value)}`, { field: path });
       out.retryMutations = value;
     } else if ((DELAY_FIELDS as readonly string[]).includes(key)) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ValidationError(`${path} must be a finite number of milliseconds ≥ 0, got ${describe(value)}`, { field: path });
+      // Above MAX_TIMER_MS Node fires a timer after 1 ms: a "34-day" backoff would become a burst of requests.
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+        throw new ValidationError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${describe(value)}`, { field: path });
       }
       out[key as (typeof DELAY_FIELDS)[number]] = value;
     } else {

@@ -13,6 +13,8 @@ import type { InputTypeTable, OperationDescriptor, VariableBound } from './opera
 interface Problem {
   path: (string | number)[];
   message: string;
+  /** What a getter threw while the value was read. */
+  cause?: unknown;
 }
 /** Returns undefined when the value is acceptable. `depth` guards against cycles in recursive input types. */
 type Check = (value: unknown, depth: number) => Problem | undefined;
@@ -166,7 +168,13 @@ function compilerFor(table: InputTypeTable) {
       for (const key in v) {
         const f = fields[key];
         if (f === undefined) return { path: [key], message: `unknown field; ${name} takes ${Object.keys(fields).join(', ')}` };
-        const p = f(v[key], depth + 1);
+        let value: unknown;
+        try {
+          value = v[key];
+        } catch (cause) {
+          return { path: [key], message: 'could not be read (its getter threw)', cause };
+        }
+        const p = f(value, depth + 1);
         if (p) return p.path.unshift(key), p;
       }
       for (let i = 0; i < required.length; i++) {
@@ -224,7 +232,7 @@ const compilers = new WeakMap<InputTypeTable, ReturnType<typeof compilerFor>>();
 function fail(op: OperationDescriptor, p: Problem, top: string): never {
   let field = `variables.${top}`;
   for (const key of p.path) field += typeof key === 'number' ? `[${key}]` : `.${key}`;
-  throw new ValidationError(`${op.name}: ${field}: ${p.message}`, { operationName: op.name, field });
+  throw new ValidationError(`${op.name}: ${field}: ${p.message}`, { operationName: op.name, field, ...(p.cause === undefined ? {} : { cause: p.cause }) });
 }
 
 function compile(op: OperationDescriptor): Validator {

@@ -112,12 +112,41 @@ export type DidServiceRentMultitelMutationVariables = Exact<{
 
 export type DidServiceRentMultitelMutation = { didService: { rent: { multitel: boolean | null } } };
 
+export type OtaRequestsLogsQueryVariables = Exact<{
+  offset?: number | null | undefined;
+  limit?: number | null | undefined;
+  filter?: Array<FilterInput | null | undefined> | FilterInput | null | undefined;
+  sort?: Array<SortInput | null | undefined> | SortInput | null | undefined;
+  simId?: string | null | undefined;
+}>;
+
+
+export type OtaRequestsLogsQuery = { otaRequestsLogs: { count: number, items: Array<{ id: string, statusId: number | null, iccid: string | null, appletName: string | null, createdAt: string | null, source: number | null, ourName: string | null }> } };
+
+export type OtaTaskOtaChangeSimcardPriceMutationVariables = Exact<{
+  id: string | number;
+  simcardPrice: number;
+}>;
+
+
+export type OtaTaskOtaChangeSimcardPriceMutation = { otaTask: { otaChangeSimcardPrice: boolean | null } };
+
+export type OtaTasksQueryVariables = Exact<{
+  offset?: number | null | undefined;
+  limit?: number | null | undefined;
+  filter?: Array<FilterInput | null | undefined> | FilterInput;
+  sort?: Array<SortInput | null | undefined> | SortInput | null | undefined;
+}>;
+
+
+export type OtaTasksQuery = { otaTasks: { count: number, items: Array<{ id: string, otaId: string | null, otaName: string | null, ourName: string | null, description: string | null, price: number | null, simcardPrice: number | null }> } };
+
 export type SimcardQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type SimcardQuery = { simcard: { id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: Array<{ msisdn: string | null }> | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null } | null };
+export type SimcardQuery = { simcard: { id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: { msisdn: string | null } | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null } | null };
 
 export type SimcardArchiveMutationVariables = Exact<{
   simcardId: string | number;
@@ -230,7 +259,7 @@ export type SimcardsQueryVariables = Exact<{
 }>;
 
 
-export type SimcardsQuery = { simcards: { count: number, items: Array<{ id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: Array<{ msisdn: string | null }> | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null }> } };
+export type SimcardsQuery = { simcards: { count: number, items: Array<{ id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: { msisdn: string | null } | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null }> } };
 
 export type TariffQueryVariables = Exact<{
   id: string | number;
@@ -284,7 +313,7 @@ export type TariffsQueryVariables = Exact<{
 
 export type TariffsQuery = { tariffs: { count: number, items: Array<{ isArchived: boolean | null, id: string, name: string | null, tariffType: TariffType | null, callOutgoingRateAmount: number | null, callIncomingRateAmount: number | null, dataRateAmount: number | null, duration: number | null, cost: { amount: { readable: number | null } | null } | null, callOutgoingRate: { amount: { readable: number | null } | null } | null, callIncomingRate: { amount: { readable: number | null } | null } | null, dataRate: { amount: { readable: number | null } | null } | null }> } };
 
-export type SimcardFieldsFragment = { id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: Array<{ msisdn: string | null }> | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null };
+export type SimcardFieldsFragment = { id: string, iccidPlastic: string | null, simId: string | null, isBlocked: boolean | null, allowFreeCallerIdChange: boolean | null, allowFreeVoiceSubstitution: boolean | null, profile: string | null, description: string | null, latestActivity: string | null, tariffExpiresAt: string | null, isArchived: boolean | null, resource: { balance: number | null, dataBalance: number | null } | null, fmcs: { msisdn: string | null } | null, callerIds: Array<{ msisdn: string | null }> | null, externalMsisdns: Array<{ msisdn: string | null }> | null, currentTariff: { name: string | null, packageTotalCallsMaxDuration: number | null, tariffType: TariffType | null } | null, imei: { imei: string | null, imeiIsCorrect: boolean | null } | null };
 
 export type MoneyFieldsFragment = { amount: { readable: number | null } | null };
 
@@ -297,3 +326,7 @@ export type DidFieldsFragment = { id: string, msisdn: string | null, state: DidS
 export type DidForRentFieldsFragment = { id: string, number: string | null, monthlyPrice: number | null, isSmsEnabled: boolean | null };
 
 export type DidRentDeductionFieldsFragment = { id: string, type: string | null, value: number | null, performedAt: string | null, comment: string | null, oldValue: number | null, newValue: number | null, simCard: { simId: string | null } | null };
+
+export type OtaTaskFieldsFragment = { id: string, otaId: string | null, otaName: string | null, ourName: string | null, description: string | null, price: number | null, simcardPrice: number | null };
+
+export type OtaRequestLogFieldsFragment = { id: string, statusId: number | null, iccid: string | null, appletName: string | null, createdAt: string | null, source: number | null, ourName: string | null };

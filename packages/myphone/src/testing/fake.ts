@@ -18,7 +18,8 @@ export interface SimcardRecord {
   allowFreeCallerIdChange: boolean;
   allowFreeVoiceSubstitution: boolean;
   resource: { balance: number; dataBalance: number };
-  fmcs: Msisdn[];
+  /** One FMC number (the later reference), or null. */
+  fmcs: Msisdn | null;
   callerIds: Msisdn[];
   externalMsisdns: Msisdn[];
   /** Id of the tariff `currentTariff` resolves to. */
@@ -86,6 +87,32 @@ export interface RentDeductionRecord {
   newValue: number | null;
 }
 
+/** An OTA task (vendor's later reference, Max1My/myphone-docs @ 2f49b71). */
+export interface OtaTaskRecord {
+  id: string;
+  otaId: string | null;
+  otaName: string | null;
+  ourName: string | null;
+  description: string | null;
+  price: number | null;
+  simcardPrice: number | null;
+}
+
+/** One OTA request sent to a sim card ("History"); `simId` is the internal sim card id `otaRequestsLogs(simId:)` selects on. */
+export interface OtaRequestLogRecord {
+  id: string;
+  otaId: string | null;
+  statusId: number | null;
+  iccid: string | null;
+  appletName: string | null;
+  createdAt: string | null;
+  source: number | null;
+  ourName: string | null;
+  simId: string | null;
+}
+
+export type OtaTaskSeed = Partial<OtaTaskRecord>;
+export type OtaRequestLogSeed = Partial<OtaRequestLogRecord>;
 export type SimcardSeed = Partial<Omit<SimcardRecord, 'resource'>> & { resource?: Partial<SimcardRecord['resource']> };
 export type TariffSeed = Partial<TariffRecord>;
 export type DidSeed = Partial<DidRecord> & { msisdn: string };
@@ -102,6 +129,10 @@ export interface MyPhoneStateOptions {
   /** Numbers offered for rent. Default: 10 numbers each for prefixes 1785, 1681 and 1470. */
   didsForRent?: DidForRentSeed[];
   rentDeductions?: RentDeductionSeed[];
+  /** OTA tasks; ids default to 1, 2, … Default none. */
+  otaTasks?: OtaTaskSeed[];
+  /** OTA request history. Default none. */
+  otaRequestLogs?: OtaRequestLogSeed[];
   /** Partner balance that rent deductions draw on (Inferred). Default 1000. */
   partnerBalance?: number;
   now?: () => number;
@@ -263,6 +294,8 @@ export const SIMCARD_FILTER_FIELDS = ['id', 'iccidPlastic', 'simId', 'isBlocked'
 export const TARIFF_FILTER_FIELDS = ['id', 'name', 'tariffType', 'isArchived', 'callOutgoingRateAmount', 'callIncomingRateAmount', 'dataRateAmount', 'duration'];
 export const DID_FILTER_FIELDS = ['id', 'msisdn', 'state', 'rentedAt', 'attachedAt', 'isSmsEnabled'];
 export const DEDUCTION_FILTER_FIELDS = ['id', 'type', 'value', 'performedAt', 'comment', 'oldValue', 'newValue'];
+export const OTA_TASK_FILTER_FIELDS = ['id', 'otaId', 'otaName', 'ourName', 'description', 'price', 'simcardPrice'];
+export const OTA_LOG_FILTER_FIELDS = ['id', 'otaId', 'statusId', 'iccid', 'appletName', 'createdAt', 'source', 'ourName'];
 
 export function makeSimcard(seed: SimcardSeed, id: string): SimcardRecord {
   const { resource, ...rest } = seed;
@@ -272,7 +305,7 @@ export function makeSimcard(seed: SimcardSeed, id: string): SimcardRecord {
     isBlocked: false,
     allowFreeCallerIdChange: false,
     allowFreeVoiceSubstitution: false,
-    fmcs: [],
+    fmcs: null,
     callerIds: [],
     externalMsisdns: [],
     currentTariffId: null,
@@ -288,7 +321,7 @@ export function makeSimcard(seed: SimcardSeed, id: string): SimcardRecord {
   };
 }
 
-type IdKind = 'simcard' | 'tariff' | 'package' | 'did' | 'deduction';
+type IdKind = 'simcard' | 'tariff' | 'package' | 'did' | 'deduction' | 'ota' | 'otaLog';
 
 /** The fake's state and the operations on it (used by the resolvers and by your tests). */
 export class MyPhoneState {
@@ -299,9 +332,11 @@ export class MyPhoneState {
   /** Numbers offered for rent, by id. A number keeps its id when rented. */
   readonly didsForRent = new Map<string, DidForRentRecord>();
   readonly rentDeductions: RentDeductionRecord[] = [];
+  readonly otaTasks = new Map<string, OtaTaskRecord>();
+  readonly otaRequestLogs: OtaRequestLogRecord[] = [];
   partnerBalance: number;
   readonly now: () => number;
-  #ids = { simcard: 0, tariff: 0, package: 0, did: 0, deduction: 0 };
+  #ids = { simcard: 0, tariff: 0, package: 0, did: 0, deduction: 0, ota: 0, otaLog: 0 };
 
   constructor(options: MyPhoneStateOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -311,6 +346,8 @@ export class MyPhoneState {
     for (const d of options.didsForRent ?? defaultDidsForRent()) this.addDidForRent(d);
     for (const d of options.dids ?? []) this.addDid(d);
     for (const r of options.rentDeductions ?? []) this.addRentDeduction(r);
+    for (const t of options.otaTasks ?? []) this.addOtaTask(t);
+    for (const l of options.otaRequestLogs ?? []) this.addOtaRequestLog(l);
   }
 
   #nextId(kind: IdKind, seed: string | undefined): string {
@@ -378,6 +415,28 @@ export class MyPhoneState {
     const record: RentDeductionRecord = { simCardId: null, type: null, value: null, performedAt: this.iso(), comment: null, oldValue: null, newValue: null, ...seed, id: this.#nextId('deduction', seed.id) };
     this.rentDeductions.push(record);
     return record;
+  }
+
+  addOtaTask(seed: OtaTaskSeed = {}): OtaTaskRecord {
+    const id = this.#nextId('ota', seed.id);
+    const task: OtaTaskRecord = { otaId: id, otaName: null, ourName: null, description: null, price: null, simcardPrice: null, ...seed, id };
+    this.otaTasks.set(id, task);
+    return task;
+  }
+
+  addOtaRequestLog(seed: OtaRequestLogSeed = {}): OtaRequestLogRecord {
+    const log: OtaRequestLogRecord = { otaId: null, statusId: null, iccid: null, appletName: null, createdAt: this.iso(), source: null, ourName: null, simId: null, ...seed, id: this.#nextId('otaLog', seed.id) };
+    this.otaRequestLogs.push(log);
+    return log;
+  }
+
+  /** Sets the price a sim card pays for the task (Inferred: the reference gives no rule beyond "Price"). */
+  changeOtaSimcardPrice(id: string, price: number): true {
+    const task = this.otaTasks.get(String(id));
+    if (!task) throw notFound(`OTA task ${id}`);
+    if (!Number.isFinite(price) || price < 0) throw badInput('simcardPrice must be a non-negative number');
+    task.simcardPrice = price;
+    return true;
   }
 
   simcard(id: string): SimcardRecord {

@@ -17,6 +17,8 @@ import { schemaSDL } from '../generated/schema.js';
 import { MyPhoneAuthFake, type MyPhoneAuthFakeOptions } from './auth.js';
 import {
   DEDUCTION_FILTER_FIELDS,
+  OTA_LOG_FILTER_FIELDS,
+  OTA_TASK_FILTER_FIELDS,
   DID_FILTER_FIELDS,
   MyPhoneState,
   SIMCARD_FILTER_FIELDS,
@@ -169,6 +171,10 @@ export function createMyPhoneMock(options: MyPhoneMockOptions = {}): MyPhoneMock
     },
     didService: (_args: unknown, _ctx: unknown, info: { parentType: { name: string } }) => (isMutation(info) ? didMutations : didQueries),
     didRentDeductions: (args: ListArgs) => list(state.rentDeductions, args, DEDUCTION_FILTER_FIELDS, deductionView),
+    otaTasks: (args: ListArgs) => list(state.otaTasks.values(), args, OTA_TASK_FILTER_FIELDS, (t) => ({ ...t })),
+    otaRequestsLogs: (args: ListArgs & { simId?: string | null }) =>
+      list(state.otaRequestLogs.filter((l) => args.simId == null || l.simId === String(args.simId)), args, OTA_LOG_FILTER_FIELDS, (l) => ({ ...l })),
+    otaTask: { otaChangeSimcardPrice: ({ id, simcardPrice }: { id: string; simcardPrice: number }) => state.changeOtaSimcardPrice(id, simcardPrice) },
   };
 
   const fake = createGraphQLFake({
@@ -221,7 +227,7 @@ export function generateSimcards(count: number, options: { start?: number } = {}
       allowFreeCallerIdChange: i % 2 === 0,
       allowFreeVoiceSubstitution: i % 3 === 0,
       resource: { balance: ((i * 37) % 500) / 10, dataBalance: (i * 53) % 2048 },
-      fmcs: [],
+      fmcs: null,
       callerIds: i % 5 === 0 ? [{ msisdn: `4917000${n.padStart(5, '0')}` }] : [],
       externalMsisdns: [],
       currentTariffId: String((i % 3) + 1),

@@ -4,7 +4,7 @@ import type { Documented, InputTypeTable, OperationDescriptor, OperationMethod, 
 import type { ArchivePlanVersionMutation, ArchivePlanVersionMutationVariables, CancelPlanSubscriptionMutation, CancelPlanSubscriptionMutationVariables, CopyPlanMutation, CopyPlanMutationVariables, CopyPlanServiceMutation, CopyPlanServiceMutationVariables, CreateAccountMutation, CreateAccountMutationVariables, CreateDeviceMutation, CreateDeviceMutationVariables, CreateFieldMappingMutation, CreateFieldMappingMutationVariables, CreatePlanFromInitialTemplateMutation, CreatePlanFromInitialTemplateMutationVariables, CreatePlanMutation, CreatePlanMutationVariables, CreatePlanServiceMutation, CreatePlanServiceMutationVariables, CreatePlanVersionFromInitialTemplateMutation, CreatePlanVersionFromInitialTemplateMutationVariables, CreateUserMutation, CreateUserMutationVariables, CreditAccountMutation, CreditAccountMutationVariables, DebitAccountMutation, DebitAccountMutationVariables, DeleteAccountMutation, DeleteAccountMutationVariables, DeleteDeviceMutation, DeleteDeviceMutationVariables, DeleteFieldMappingMutation, DeleteFieldMappingMutationVariables, DeletePlanMutation, DeletePlanMutationVariables, DeletePlanServiceMutation, DeletePlanServiceMutationVariables, DeletePlanVersionMutation, DeletePlanVersionMutationVariables, DeleteUserMutation, DeleteUserMutationVariables, DeployFieldMappingsMutation, DeployFieldMappingsMutationVariables, DeployPlanMutation, DeployPlanMutationVariables, GetAccountQuery, GetAccountQueryVariables, GetCurrentUserQuery, GetCurrentUserQueryVariables, GetDeployedFieldMappingsQuery, GetDeployedFieldMappingsQueryVariables, GetDeviceQuery, GetDeviceQueryVariables, GetEventDataRecordsByAccountQuery, GetEventDataRecordsByAccountQueryVariables, GetEventDataRecordsByDeviceQuery, GetEventDataRecordsByDeviceQueryVariables, GetFieldMappingsQuery, GetFieldMappingsQueryVariables, GetMyProviderConfigQuery, GetMyProviderConfigQueryVariables, GetMyRestoreJobsQuery, GetMyRestoreJobsQueryVariables, GetPlanQuery, GetPlanQueryVariables, GetPlanServicesQuery, GetPlanServicesQueryVariables, GetPlanVersionQuery, GetPlanVersionQueryVariables, GetPlansQuery, GetPlansQueryVariables, GetRatingGroupHierarchyQuery, GetRatingGroupHierarchyQueryVariables, GetRelatedAccountsByDeviceQuery, GetRelatedAccountsByDeviceQueryVariables, GetRulesQuery, GetRulesQueryVariables, GetSGSNTableQuery, GetSGSNTableQueryVariables, GetSettingsQuery, GetSettingsQueryVariables, GetUserQuery, GetUserQueryVariables, ListUsersQuery, ListUsersQueryVariables, MakePlanAssignableMutation, MakePlanAssignableMutationVariables, MakePlanNotAssignableMutation, MakePlanNotAssignableMutationVariables, ResetUserPasswordMutation, ResetUserPasswordMutationVariables, SubscribeToPlanMutation, SubscribeToPlanMutationVariables, UpdateAccountMutation, UpdateAccountMutationVariables, UpdateArchivingPolicyMutation, UpdateArchivingPolicyMutationVariables, UpdateDebitMutation, UpdateDebitMutationVariables, UpdateDeviceMutation, UpdateDeviceMutationVariables, UpdateFieldMappingMutation, UpdateFieldMappingMutationVariables, UpdateMyProviderConfigMutation, UpdateMyProviderConfigMutationVariables, UpdatePlanMutation, UpdatePlanMutationVariables, UpdatePlanServiceMutation, UpdatePlanServiceMutationVariables, UpdatePlanSubscriptionMutation, UpdatePlanSubscriptionMutationVariables, UpdatePlanVersionFromInitialTemplateMutation, UpdatePlanVersionFromInitialTemplateMutationVariables, UpdateRatingGroupHierarchyMutation, UpdateRatingGroupHierarchyMutationVariables, UpdateSGSNTableMutation, UpdateSGSNTableMutationVariables, UpdateSettingsMutation, UpdateSettingsMutationVariables, UpdateUserMutation, UpdateUserMutationVariables, UpdateUserProfileMutation, UpdateUserProfileMutationVariables } from './graphql.js';
 
 /** Input types, enums and custom scalars the operations take, for the validator that runs before sending. */
-const TYPES: InputTypeTable = {"inputs":{"ArchivePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"AssignablePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"CancelPlanSubscriptionInput":{"accountId":"ID!","from":"AWSDateTime","planSubscriptionId":"ID","planVersionId":"ID!","providerId":"ID!","to":"AWSDateTime"},"CopyFromPlanVersion":{"planVersionId":"ID!","providerId":"ID!"},"CopyPlanServiceFrom":{"planServiceId":"ID!","providerId":"ID!"},"CopyPlanServiceTo":{"name":"String","planVersionId":"ID!"},"CopyToPlan":{"name":"String!"},"CounterInput":{"increment":"String!","name":"String!","notificationFields":"[String]","period":"CounterPeriodInput","persistent":"Boolean","selector":"String","states":"[CounterStateInput!]!"},"CounterPeriodInput":{"data":"String!","type":"CounterPeriodType!"},"CounterStateInput":{"name":"String!","threshold":"String"},"CreateAccountInput":{"accountId":"ID","activatedAt":"AWSDateTime","creditLimit":"Float","customData":"AWSJSON","friendsAndFamily":"[String]","parentAccountId":"ID","postpaid":"CreateAccountPostpaidPropertiesInput","providerId":"ID!"},"CreateAccountPostpaidPropertiesInput":{"billingDayOfMonth":"Int!","longFirstBillingCycle":"Boolean!","timezone":"String!"},"CreateDeviceInput":{"accountId":"ID!","customData":"AWSJSON","deviceId":"ID","providerId":"ID!"},"CreateFieldMappingInput":{"expr":"String!","path":"String!","providerId":"ID!"},"CreatePlanFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","name":"String!","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planId":"ID","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String!"},"CreatePlanInput":{"counters":"[CounterInput!]","id":"ID","name":"String!","planServices":"[ID!]","priority":"Float","providerId":"ID!","version":"String!"},"CreatePlanServiceInput":{"balanceName":"String","name":"String!","planVersionId":"ID!","priority":"Float","providedFields":"[ProvidedFieldInput]","providerId":"ID!","ratingGroupId":"Int!","ruleSets":"RuleSetsInput!"},"CreatePlanVersionFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planVersionId":"ID!","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String!"},"CreateUserInput":{"email":"AWSEmail!","jobTitle":"String","name":"String!","phoneNumber":"AWSPhone","providerId":"ID!","roleGroupMemberships":"[RoleGroup!]!"},"CreditAccountInput":{"accountId":"ID!","amount":"Float!","providerId":"ID!"},"DebitAccountInput":{"accountId":"ID!","amount":"Float!","mode":"DebitMode!","providerId":"ID!","reservationInput":"DebitReservationInput"},"DebitReservationInput":{"ttl":"Int!"},"DeleteAccountInput":{"accountId":"ID!","providerId":"ID!"},"DeleteDeviceInput":{"accountId":"ID!","deviceId":"ID!","providerId":"ID!"},"DeleteFieldMappingInput":{"path":"ID!","providerId":"ID!"},"DeletePlanInput":{"planId":"ID!","providerId":"ID!"},"DeletePlanServiceInput":{"planServiceId":"ID!","providerId":"ID!"},"DeletePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"DeleteUserInput":{"providerId":"ID!","userId":"ID!"},"DeployFieldMappingsInput":{"from":"AWSDateTime","paths":"[String!]","providerId":"ID!"},"DeployPlanVersionInput":{"migrateFromVersions":"[ID!]","planVersionId":"ID!","providerId":"ID!"},"DurationInput":{"type":"PeriodType!","value":"Int!"},"EventDataRecordFilter":{"from":"AWSDateTime","to":"AWSDateTime","types":"[EventDataRecordType!]"},"ExtendedRateInput":{"origination":"OriginationInput","rate":"RateInput","termination":"TerminationInput"},"FairUsagePolicyCounterInput":{"name":"String!","states":"[FairUsagePolicyStateInput!]!"},"FairUsagePolicyStateInput":{"name":"String!","threshold":"Float"},"GetMyRestoreJobsInput":{"from":"AWSDateTime","jobId":"ID","to":"AWSDateTime"},"GetUserInput":{"providerId":"ID!","userId":"ID!"},"InitialTemplateServiceInput":{"bNumbersExpr":"String","denyOtherServices":"Boolean","fromCountriesExpr":"String","monetary":"MonetaryRateInput","priority":"Float","ratingGroupId":"Int!","restrictions":"[ServiceConstraint]","toCountriesExpr":"String","unit":"UnitAllowanceInput","workingHours":"[TimePeriodInput!]"},"KeyValueInput":{"name":"String!","value":"String"},"MonetaryRateInput":{"longDistance":"[ExtendedRateInput!]","notificationThreshold":"Float","rate":"RateInput","roaming":"[ExtendedRateInput!]"},"OriginationInput":{"aNumberCurrentCountryExpr":"String!","bNumberHomeCountryExpr":"String!"},"PlanOrder":{"direction":"OrderDirection!","field":"PlanOrderField!"},"ProratingOptionsInput":{"alignToBillingDoM":"Boolean","refundPolicy":"RefundPolicy","subscriptionPolicy":"SubscriptionPolicy"},"ProvidedFieldInput":{"dataType":"FieldDataType!","name":"String!","value":"String"},"RateInput":{"initialCharge":"String","rateMinUnits":"Int","ratePerRounding":"String","taxRate":"Float!"},"RatingGroupInput":{"children":"[RatingGroupInput]","id":"Int!","maxReservation":"Float","minReservation":"Float","name":"String!","perUnitRounding":"Int","quotaHoldingTime":"Int","quotaValidityTime":"Int","unitType":"UnitType"},"RecurringPeriodInput":{"numberOfPeriods":"Int!","periodType":"PeriodType!","recurring":"Boolean!"},"ResetUserPasswordInput":{"providerId":"ID!","userId":"ID!"},"RuleSetsInput":{"charging":"[ID!]","crediting":"[ID!]"},"SGSNTableInput":{"rows":"[SGSNTableItemInput]!"},"SGSNTableItemInput":{"countryCode":"String!","sgsnIPCIDR":"String!"},"SubscribeToPlanVersionInput":{"accountId":"ID!","from":"AWSDateTime","overrides":"[KeyValueInput]","planVersionId":"ID!","providerId":"ID!","to":"AWSDateTime"},"TerminationInput":{"aNumberHomeCountryExpr":"String!","bNumberCurrentCountryExpr":"String!"},"TimePeriodInput":{"days":"[WeekDay!]","times":"[String!]"},"UnitAllowanceInput":{"fairUsagePolicyCounter":"FairUsagePolicyCounterInput","overage":"RateInput","periodAllowance":"Float","rollover":"Boolean"},"UpdateAccountInput":{"accountId":"ID!","creditLimit":"Float","customData":"AWSJSON","friendsAndFamily":"[String]","postpaid":"UpdateAccountPostpaidPropertiesInput","providerId":"ID!"},"UpdateAccountPostpaidPropertiesInput":{"billingDayOfMonth":"Int","longFirstBillingCycle":"Boolean","timezone":"String"},"UpdateArchivingPolicyInput":{"archiveThreshold":"Int!","providerId":"ID!"},"UpdateDebitInput":{"accountId":"ID!","providerId":"ID!","reservationId":"ID!","status":"DebitStatusInput!"},"UpdateDeviceInput":{"accountId":"ID!","customData":"AWSJSON","deviceId":"ID!","providerId":"ID!"},"UpdateFieldMappingInput":{"expr":"String!","path":"String!","providerId":"ID!"},"UpdateMyProviderConfigInput":{"commonName":"String","emergencyNumbers":"[String]","homeNetworks":"String","name":"String"},"UpdatePlanInput":{"name":"String","planId":"ID!","providerId":"ID!"},"UpdatePlanServiceInput":{"balanceName":"String","name":"String","planServiceId":"ID!","priority":"Float","providedFields":"[ProvidedFieldInput]","providerId":"ID!","ratingGroupId":"Int","ruleSets":"RuleSetsInput"},"UpdatePlanSubscriptionInput":{"accountId":"ID!","from":"AWSDateTime","overrides":"[KeyValueInput]","planSubscriptionId":"ID!","planVersionId":"ID","providerId":"ID!","to":"AWSDateTime"},"UpdatePlanVersionFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planVersionId":"ID!","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String"},"UpdateRatingGroupHierarchyInput":{"providerId":"ID!","root":"RatingGroupInput!"},"UpdateSettingsInput":{"json":"AWSJSON","providerId":"ID!"},"UpdateSGSNTableInput":{"providerId":"ID!","sgsnTable":"SGSNTableInput!"},"UpdateUserInput":{"email":"AWSEmail!","jobTitle":"String","name":"String!","phoneNumber":"AWSPhone","providerId":"ID!","roleGroupMemberships":"[RoleGroup!]!","userId":"ID!"},"UpdateUserProfileInput":{"jobTitle":"String","name":"String!","phoneNumber":"AWSPhone"}},"enums":{"CounterPeriodType":["DAILY","MONTHLY","NONE","SAME_AS_PLAN"],"DebitMode":["IMMEDIATE","RESERVE","TEST"],"DebitStatusInput":["CANCEL","CONFIRM"],"EventDataRecordType":["ACCOUNT","BILLING","CHARGING","CHURN_SCORE","DEVICE"],"FieldDataType":["BOOLEAN","JSON","NUMBER","STRING"],"OrderDirection":["ASC","DESC"],"PeriodType":["DAY","HOUR","MONTH","WEEK"],"PlanOrderField":["LAST_MODIFICATION_DATE","PLAN_NAME","PLAN_STATUS","PRIORITY","PURCHASE_FEE","RENEWAL_FEE","TOTAL_PROVISIONED_SUBS"],"RefundPolicy":["FULL_REFUND","NONE","TIME_BASED"],"RoleGroup":["Account_Admin","Account_Query","Data_Admin","Network_Admin","Network_Operator","Plan_Admin","Plan_Designer","Plan_Publisher","Plan_Query","Tenant_Admin"],"ServiceConstraint":["IS_FRIEND_FAMILY","IS_OFF_NET","IS_ON_NET","IS_SAME_COUNTRY"],"SubscriptionPolicy":["NONE","TIME_BASED"],"UnitType":["SERVICE_SPECIFIC_UNITS","TIME","VOLUME"],"WeekDay":["FRIDAY","MONDAY","SATURDAY","SUNDAY","THURSDAY","TUESDAY","WEDNESDAY"]},"scalars":{"AWSDateTime":"dateTime","AWSEmail":"email","AWSJSON":"jsonString","AWSPhone":"string"}};
+const TYPES: InputTypeTable = {"inputs":{"ArchivePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"AssignablePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"CancelPlanSubscriptionInput":{"accountId":"ID!","from":"AWSDateTime","planSubscriptionId":"ID","planVersionId":"ID!","providerId":"ID!","to":"AWSDateTime"},"CopyFromPlanVersion":{"planVersionId":"ID!","providerId":"ID!"},"CopyPlanServiceFrom":{"planServiceId":"ID!","providerId":"ID!"},"CopyPlanServiceTo":{"name":"String","planVersionId":"ID!"},"CopyToPlan":{"name":"String!"},"CounterInput":{"increment":"String!","name":"String!","notificationFields":"[String]","period":"CounterPeriodInput","persistent":"Boolean","selector":"String","states":"[CounterStateInput!]!"},"CounterPeriodInput":{"data":"String!","type":"CounterPeriodType!"},"CounterStateInput":{"name":"String!","threshold":"String"},"CreateAccountInput":{"accountId":"ID","activatedAt":"AWSDateTime","creditLimit":"Float","customData":"AWSJSON","friendsAndFamily":"[String]","parentAccountId":"ID","postpaid":"CreateAccountPostpaidPropertiesInput","providerId":"ID!"},"CreateAccountPostpaidPropertiesInput":{"billingDayOfMonth":"Int!","longFirstBillingCycle":"Boolean!","timezone":"String!"},"CreateDeviceInput":{"accountId":"ID!","customData":"AWSJSON","deviceId":"ID","providerId":"ID!"},"CreateFieldMappingInput":{"expr":"String!","path":"String!","providerId":"ID!"},"CreatePlanFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","name":"String!","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planId":"ID","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String!"},"CreatePlanInput":{"counters":"[CounterInput!]","id":"ID","name":"String!","planServices":"[ID!]","priority":"Float","providerId":"ID!","version":"String!"},"CreatePlanServiceInput":{"balanceName":"String","name":"String!","planVersionId":"ID!","priority":"Float","providedFields":"[ProvidedFieldInput]","providerId":"ID!","ratingGroupId":"Int!","ruleSets":"RuleSetsInput!"},"CreatePlanVersionFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planVersionId":"ID!","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String!"},"CreateUserInput":{"email":"AWSEmail!","jobTitle":"String","name":"String!","phoneNumber":"AWSPhone","providerId":"ID!","roleGroupMemberships":"[RoleGroup!]!"},"CreditAccountInput":{"accountId":"ID!","amount":"Float!","providerId":"ID!"},"DebitAccountInput":{"accountId":"ID!","amount":"Float!","mode":"DebitMode!","providerId":"ID!","reservationInput":"DebitReservationInput"},"DebitReservationInput":{"ttl":"Int!"},"DeleteAccountInput":{"accountId":"ID!","providerId":"ID!"},"DeleteDeviceInput":{"accountId":"ID!","deviceId":"ID!","providerId":"ID!"},"DeleteFieldMappingInput":{"path":"ID!","providerId":"ID!"},"DeletePlanInput":{"planId":"ID!","providerId":"ID!"},"DeletePlanServiceInput":{"planServiceId":"ID!","providerId":"ID!"},"DeletePlanVersionInput":{"planVersionId":"ID!","providerId":"ID!"},"DeleteUserInput":{"providerId":"ID!","userId":"ID!"},"DeployFieldMappingsInput":{"from":"AWSDateTime","paths":"[String!]","providerId":"ID!"},"DeployPlanVersionInput":{"migrateFromVersions":"[ID!]","planVersionId":"ID!","providerId":"ID!"},"DurationInput":{"type":"PeriodType!","value":"Int!"},"EventDataRecordFilter":{"from":"AWSDateTime","to":"AWSDateTime","types":"[EventDataRecordType!]"},"ExtendedRateInput":{"origination":"OriginationInput","rate":"RateInput","termination":"TerminationInput"},"FairUsagePolicyCounterInput":{"name":"String!","states":"[FairUsagePolicyStateInput!]!"},"FairUsagePolicyStateInput":{"name":"String!","threshold":"Float"},"GetMyRestoreJobsInput":{"from":"AWSDateTime","jobId":"ID","to":"AWSDateTime"},"GetUserInput":{"providerId":"ID!","userId":"ID!"},"InitialTemplateServiceInput":{"bNumbersExpr":"String","denyOtherServices":"Boolean","fromCountriesExpr":"String","monetary":"MonetaryRateInput","priority":"Float","ratingGroupId":"Int!","restrictions":"[ServiceConstraint]","toCountriesExpr":"String","unit":"UnitAllowanceInput","workingHours":"[TimePeriodInput!]"},"KeyValueInput":{"name":"String!","value":"String"},"MonetaryRateInput":{"longDistance":"[ExtendedRateInput!]","notificationThreshold":"Float","rate":"RateInput","roaming":"[ExtendedRateInput!]"},"OriginationInput":{"aNumberCurrentCountryExpr":"String!","bNumberHomeCountryExpr":"String!"},"PlanOrder":{"direction":"OrderDirection!","field":"PlanOrderField!"},"ProratingOptionsInput":{"alignToBillingDoM":"Boolean","refundPolicy":"RefundPolicy","subscriptionPolicy":"SubscriptionPolicy"},"ProvidedFieldInput":{"dataType":"FieldDataType!","name":"String!","value":"String"},"RateInput":{"initialCharge":"String","rateMinUnits":"Int","ratePerRounding":"String","taxRate":"Float!"},"RatingGroupInput":{"children":"[RatingGroupInput]","id":"Int!","maxReservation":"Float","minReservation":"Float","name":"String!","perUnitRounding":"Int","quotaHoldingTime":"Int","quotaValidityTime":"Int","unitType":"UnitType"},"RecurringPeriodInput":{"numberOfPeriods":"Int!","periodType":"PeriodType!","recurring":"Boolean!"},"ResetUserPasswordInput":{"providerId":"ID!","userId":"ID!"},"RuleSetsInput":{"charging":"[ID!]","crediting":"[ID!]","recurring":"[ID!]"},"SGSNTableInput":{"rows":"[SGSNTableItemInput]!"},"SGSNTableItemInput":{"countryCode":"String!","sgsnIPCIDR":"String!"},"SubscribeToPlanVersionInput":{"accountId":"ID!","from":"AWSDateTime","overrides":"[KeyValueInput]","planVersionId":"ID!","providerId":"ID!","to":"AWSDateTime"},"TerminationInput":{"aNumberHomeCountryExpr":"String!","bNumberCurrentCountryExpr":"String!"},"TimePeriodInput":{"days":"[WeekDay!]","times":"[String!]"},"UnitAllowanceInput":{"fairUsagePolicyCounter":"FairUsagePolicyCounterInput","overage":"RateInput","periodAllowance":"Float","rollover":"Boolean"},"UpdateAccountInput":{"accountId":"ID!","creditLimit":"Float","customData":"AWSJSON","friendsAndFamily":"[String]","postpaid":"UpdateAccountPostpaidPropertiesInput","providerId":"ID!"},"UpdateAccountPostpaidPropertiesInput":{"billingDayOfMonth":"Int","longFirstBillingCycle":"Boolean","timezone":"String"},"UpdateArchivingPolicyInput":{"archiveThreshold":"Int!","providerId":"ID!"},"UpdateDebitInput":{"accountId":"ID!","providerId":"ID!","reservationId":"ID!","status":"DebitStatusInput!"},"UpdateDeviceInput":{"accountId":"ID!","customData":"AWSJSON","deviceId":"ID!","providerId":"ID!"},"UpdateFieldMappingInput":{"expr":"String!","path":"String!","providerId":"ID!"},"UpdateMyProviderConfigInput":{"commonName":"String","emergencyNumbers":"[String]","homeNetworks":"String","name":"String"},"UpdatePlanInput":{"name":"String","planId":"ID!","providerId":"ID!"},"UpdatePlanServiceInput":{"balanceName":"String","name":"String","planServiceId":"ID!","priority":"Float","providedFields":"[ProvidedFieldInput]","providerId":"ID!","ratingGroupId":"Int","ruleSets":"RuleSetsInput"},"UpdatePlanSubscriptionInput":{"accountId":"ID!","from":"AWSDateTime","overrides":"[KeyValueInput]","planSubscriptionId":"ID!","planVersionId":"ID","providerId":"ID!","to":"AWSDateTime"},"UpdatePlanVersionFromInitialTemplateInput":{"fee":"Float","firstUsageFee":"Float","json":"AWSJSON","notificationCreditLimitThresholds":"[Float]","notificationPeriodsBeforeExpiration":"[Int]","period":"RecurringPeriodInput","planVersionId":"ID!","priority":"Float","proratingOptions":"ProratingOptionsInput","providerId":"ID!","purchaseFee":"Float","renewalGracePeriod":"[DurationInput]","services":"[InitialTemplateServiceInput!]","version":"String"},"UpdateRatingGroupHierarchyInput":{"providerId":"ID!","root":"RatingGroupInput!"},"UpdateSettingsInput":{"json":"AWSJSON","providerId":"ID!"},"UpdateSGSNTableInput":{"providerId":"ID!","sgsnTable":"SGSNTableInput!"},"UpdateUserInput":{"email":"AWSEmail!","jobTitle":"String","name":"String!","phoneNumber":"AWSPhone","providerId":"ID!","roleGroupMemberships":"[RoleGroup!]!","userId":"ID!"},"UpdateUserProfileInput":{"jobTitle":"String","name":"String!","phoneNumber":"AWSPhone"}},"enums":{"CounterPeriodType":["DAILY","MONTHLY","NONE","SAME_AS_PLAN"],"DebitMode":["IMMEDIATE","RESERVE","TEST"],"DebitStatusInput":["CANCEL","CONFIRM"],"EventDataRecordType":["ACCOUNT","BILLING","CHARGING","CHURN_SCORE","DEVICE"],"FieldDataType":["BOOLEAN","JSON","NUMBER","STRING"],"OrderDirection":["ASC","DESC"],"PeriodType":["DAY","HOUR","MONTH","WEEK"],"PlanOrderField":["LAST_MODIFICATION_DATE","PLAN_NAME","PLAN_STATUS","PRIORITY","PURCHASE_FEE","RENEWAL_FEE","TOTAL_PROVISIONED_SUBS"],"RefundPolicy":["FULL_REFUND","NONE","TIME_BASED"],"RoleGroup":["Account_Admin","Account_Query","Data_Admin","Network_Admin","Network_Operator","Plan_Admin","Plan_Designer","Plan_Publisher","Plan_Query","Tenant_Admin"],"ServiceConstraint":["IS_FRIEND_FAMILY","IS_OFF_NET","IS_ON_NET","IS_SAME_COUNTRY"],"SubscriptionPolicy":["NONE","TIME_BASED"],"UnitType":["SERVICE_SPECIFIC_UNITS","TIME","VOLUME"],"WeekDay":["FRIDAY","MONDAY","SATURDAY","SUNDAY","THURSDAY","TUESDAY","WEDNESDAY"]},"scalars":{"AWSDateTime":"dateTime","AWSEmail":"email","AWSJSON":"jsonString","AWSPhone":"string"}};
 
 const F_AccountAlreadyExistsFields = "fragment AccountAlreadyExistsFields on AccountAlreadyExists{accountId errorCode errorMessage}";
 const F_AccountFields = "fragment AccountFields on Account{providerId id customData balance{version value customData}parent{providerId id customData friendsAndFamily creditLimit churnScore activatedAt}inactivePlanVersions{planSubscriptionId from to renewal planVersion{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}overrides{name value}}activePlanVersions{planSubscriptionId from to renewal planVersion{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}overrides{name value}}archivedPlanVersions{planSubscriptionId from to renewal planVersion{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}overrides{name value}}friendsAndFamily creditLimit postpaid{timezone billingDayOfMonth lastBillingDate longFirstBillingCycle}churnScore activatedAt}";
@@ -44,7 +44,7 @@ const F_EventDataRecordAccountConnectionFields = "fragment EventDataRecordAccoun
 const F_EventDataRecordDeviceConnectionFields = "fragment EventDataRecordDeviceConnectionFields on EventDataRecordDeviceConnection{edges{node{...EventDataRecordFields}cursor}pageInfo{hasPreviousPage hasNextPage startCursor endCursor}device{...DeviceFields}}";
 const F_EventDataRecordFields = "fragment EventDataRecordFields on EventDataRecord{providerId id createdAt action customData eventData}";
 const F_FieldMappingAlreadyExistsFields = "fragment FieldMappingAlreadyExistsFields on FieldMappingAlreadyExists{path errorCode errorMessage}";
-const F_FieldMappingFields = "fragment FieldMappingFields on FieldMapping{path expr field{name dataType value provider{__typename ...on Rule{providerId id name}...on PlanService{providerId id name ratingGroupId balanceName priority}...on External{name}}}}";
+const F_FieldMappingFields = "fragment FieldMappingFields on FieldMapping{path expr field{name dataType customData}}";
 const F_FieldMappingHasReferencesFields = "fragment FieldMappingHasReferencesFields on FieldMappingHasReferences{fieldMapping{...FieldMappingFields}errorCode errorMessage}";
 const F_FieldMappingNotFoundFields = "fragment FieldMappingNotFoundFields on FieldMappingNotFound{providerId path errorCode errorMessage}";
 const F_FieldNotFoundFields = "fragment FieldNotFoundFields on FieldNotFound{fieldName fieldDataType errorCode errorMessage}";
@@ -62,11 +62,11 @@ const F_PlanAlreadyExistsFields = "fragment PlanAlreadyExistsFields on PlanAlrea
 const F_PlanFields = "fragment PlanFields on Plan{providerId id name versions(first:25){edges{node{providerId id version basedOn{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}plan{providerId id name}state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy template{__typename ...on InitialTemplateInstance{fee firstUsageFee purchaseFee notificationPeriodsBeforeExpiration notificationCreditLimitThresholds json priority}}counters{name persistent selector increment notificationFields}priority}cursor}pageInfo{hasPreviousPage hasNextPage startCursor endCursor}}}";
 const F_PlanIsReadOnlyFields = "fragment PlanIsReadOnlyFields on PlanIsReadOnly{providerId planId errorCode errorMessage}";
 const F_PlanNotFoundFields = "fragment PlanNotFoundFields on PlanNotFound{providerId planId errorCode errorMessage}";
-const F_PlanServiceFields = "fragment PlanServiceFields on PlanService{providerId id name ruleSets{charging{providerId id name}crediting{providerId id name}}providedFields{name dataType value provider{__typename ...on Rule{providerId id name}...on PlanService{providerId id name ratingGroupId balanceName priority}...on External{name}}}ratingGroupId balanceName priority}";
+const F_PlanServiceFields = "fragment PlanServiceFields on PlanService{providerId id name ruleSets{charging{id name pluginId}crediting{id name pluginId}recurring{id name pluginId}}providedFields{name dataType customData}ratingGroupId balanceName priority}";
 const F_PlanServiceIsReadOnlyFields = "fragment PlanServiceIsReadOnlyFields on PlanServiceIsReadOnly{providerId planServiceId errorCode errorMessage}";
 const F_PlanServiceNotFoundFields = "fragment PlanServiceNotFoundFields on PlanServiceNotFound{providerId planServiceId errorCode errorMessage}";
 const F_PlanVersionAlreadyExistsFields = "fragment PlanVersionAlreadyExistsFields on PlanVersionAlreadyExists{plan{...PlanFields}planVersion{...PlanVersionFields}errorCode errorMessage}";
-const F_PlanVersionFields = "fragment PlanVersionFields on PlanVersion{providerId id version basedOn{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}plan{...PlanFields}state refCount planServices(first:25){edges{node{...PlanServiceFields}cursor}pageInfo{hasPreviousPage hasNextPage startCursor endCursor}}createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy template{__typename ...on InitialTemplateInstance{fee firstUsageFee renewalGracePeriod{amount unit}purchaseFee period{periodType numberOfPeriods recurring}services{ratingGroupId priority fromCountriesExpr toCountriesExpr bNumbersExpr denyOtherServices restrictions}notificationPeriodsBeforeExpiration notificationCreditLimitThresholds json priority proratingOptions{alignToBillingDoM subscriptionPolicy refundPolicy}}}counters{name persistent period{type data}selector increment states{name threshold}notificationFields}priority}";
+const F_PlanVersionFields = "fragment PlanVersionFields on PlanVersion{providerId id version basedOn{providerId id version state refCount createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy priority}plan{...PlanFields}state refCount planServices{...PlanServiceFields}createdAt createdBy modifiedAt modifiedBy deployedAt deployedBy template{__typename ...on InitialTemplateInstance{fee firstUsageFee renewalGracePeriod{amount unit}purchaseFee period{periodType numberOfPeriods recurring}services{ratingGroupId priority fromCountriesExpr toCountriesExpr bNumbersExpr denyOtherServices restrictions}notificationPeriodsBeforeExpiration notificationCreditLimitThresholds json priority proratingOptions{alignToBillingDoM subscriptionPolicy refundPolicy}}}counters{name persistent period{type data}selector increment states{name threshold}notificationFields}priority}";
 const F_PlanVersionHasReferencesFields = "fragment PlanVersionHasReferencesFields on PlanVersionHasReferences{planVersion{...PlanVersionFields}errorCode errorMessage}";
 const F_PlanVersionIsNotAssignableFields = "fragment PlanVersionIsNotAssignableFields on PlanVersionIsNotAssignable{providerId planVersionId errorCode errorMessage}";
 const F_PlanVersionIsReadOnlyFields = "fragment PlanVersionIsReadOnlyFields on PlanVersionIsReadOnly{planVersion{...PlanVersionFields}errorCode errorMessage}";
@@ -76,14 +76,13 @@ const F_PlanVersionUpdateAlreadyInProgressFields = "fragment PlanVersionUpdateAl
 const F_PlanVersionWrongTransitionFields = "fragment PlanVersionWrongTransitionFields on PlanVersionWrongTransition{providerId planVersionId errorCode errorMessage}";
 const F_PostpaidFieldInPrepaidAccountFields = "fragment PostpaidFieldInPrepaidAccountFields on PostpaidFieldInPrepaidAccount{errorCode errorMessage}";
 const F_PostpaidPropertiesRequiredFields = "fragment PostpaidPropertiesRequiredFields on PostpaidPropertiesRequired{errorCode errorMessage}";
-const F_ProviderConfigFields = "fragment ProviderConfigFields on ProviderConfig{id name commonName homeNetworks emergencyNumbers lifecycleStage allowedLifecycleTransitions limits{apiType rejectRequestsOverSoftLimit softLimitTps hardLimitTps overSoftLimitUntil overHardLimitUntil}churnFeatureEnabled frequencyOfModelUpdate frequencyOfChurnCalculation lookbackPeriod}";
+const F_ProviderConfigFields = "fragment ProviderConfigFields on ProviderConfig{id name commonName homeNetworks emergencyNumbers lifecycleStage allowedLifecycleTransitions limits{apiType rejectRequestsOverSoftLimit softLimitTps hardLimitTps overSoftLimitUntil overHardLimitUntil}churnFeatureEnabled frequencyOfModelUpdate frequencyOfChurnCalculation lookbackPeriod deleteProviderExecutionArn eventBusArn}";
 const F_RateLimitExceededFields = "fragment RateLimitExceededFields on RateLimitExceeded{providerId retryAfter errorCode errorMessage}";
 const F_RatingGroupFields = "fragment RatingGroupFields on RatingGroup{providerId id name perUnitRounding minReservation maxReservation unitType quotaValidityTime quotaHoldingTime isDefault children{providerId id name perUnitRounding minReservation maxReservation unitType quotaValidityTime quotaHoldingTime isDefault}}";
 const F_RatingGroupHierarchyHasReferencesFields = "fragment RatingGroupHierarchyHasReferencesFields on RatingGroupHierarchyHasReferences{ratingGroup{...RatingGroupFields}errorCode errorMessage}";
 const F_RatingGroupValidationFailedFields = "fragment RatingGroupValidationFailedFields on RatingGroupValidationFailed{root{...RatingGroupFields}errorCode errorMessage}";
 const F_ResetUserPasswordPayloadFields = "fragment ResetUserPasswordPayloadFields on ResetUserPasswordPayload{providerId userId}";
-const F_RuleFields = "fragment RuleFields on Rule{providerId id name providedFields{name dataType value provider{__typename ...on Rule{providerId id name}...on PlanService{providerId id name ratingGroupId balanceName priority}...on External{name}}}}";
-const F_RuleNotFoundFields = "fragment RuleNotFoundFields on RuleNotFound{providerId ruleId errorCode errorMessage}";
+const F_RuleNotFoundFields = "fragment RuleNotFoundFields on RuleNotFound{__typename}";
 const F_SGSNTableFields = "fragment SGSNTableFields on SGSNTable{rows{sgsnIPCIDR countryCode}}";
 const F_SaveUserPayloadFields = "fragment SaveUserPayloadFields on SaveUserPayload{providerId userId email name roleGroupMemberships profilePicture{url uploadUrl}phoneNumber jobTitle}";
 const F_SettingsFields = "fragment SettingsFields on Settings{providerId json}";
@@ -93,11 +92,11 @@ const F_SubscriptionNotFoundFields = "fragment SubscriptionNotFoundFields on Sub
 const F_UpdateAccountPayloadFields = "fragment UpdateAccountPayloadFields on UpdateAccountPayload{account{...AccountFields}}";
 const F_UpdateArchivingPolicyFailedFields = "fragment UpdateArchivingPolicyFailedFields on UpdateArchivingPolicyFailed{providerId archiveThreshold errorCode errorMessage}";
 const F_UpdateArchivingPolicyPayloadFields = "fragment UpdateArchivingPolicyPayloadFields on UpdateArchivingPolicyPayload{providerId oldArchiveThreshold newArchiveThreshold}";
-const F_UpdateDebitPayloadFields = "fragment UpdateDebitPayloadFields on UpdateDebitPayload{account{...AccountFields}reservationId debitStatus}";
+const F_UpdateDebitPayloadFields = "fragment UpdateDebitPayloadFields on UpdateDebitPayload{__typename}";
 const F_UpdateDevicePayloadFields = "fragment UpdateDevicePayloadFields on UpdateDevicePayload{device{...DeviceFields}}";
 const F_UpdateFieldMappingPayloadFields = "fragment UpdateFieldMappingPayloadFields on UpdateFieldMappingPayload{fieldMapping{...FieldMappingFields}}";
-const F_UpdatePlanPayloadFields = "fragment UpdatePlanPayloadFields on UpdatePlanPayload{plan{...PlanFields}}";
-const F_UpdatePlanServicePayloadFields = "fragment UpdatePlanServicePayloadFields on UpdatePlanServicePayload{planVersion{...PlanVersionFields}planService{...PlanServiceFields}}";
+const F_UpdatePlanPayloadFields = "fragment UpdatePlanPayloadFields on UpdatePlanPayload{__typename}";
+const F_UpdatePlanServicePayloadFields = "fragment UpdatePlanServicePayloadFields on UpdatePlanServicePayload{__typename}";
 const F_UpdateRatingGroupHierarchyPayloadFields = "fragment UpdateRatingGroupHierarchyPayloadFields on UpdateRatingGroupHierarchyPayload{root{...RatingGroupFields}}";
 const F_UpdateSGSNTablePayloadFields = "fragment UpdateSGSNTablePayloadFields on UpdateSGSNTablePayload{sgsnTable{...SGSNTableFields}}";
 const F_UpdateSettingsPayloadFields = "fragment UpdateSettingsPayloadFields on UpdateSettingsPayload{settings{...SettingsFields}}";
@@ -221,7 +220,7 @@ export const GetRatingGroupHierarchy: OperationDescriptor<GetRatingGroupHierarch
 export const GetRelatedAccountsByDevice: OperationDescriptor<GetRelatedAccountsByDeviceQuery, GetRelatedAccountsByDeviceQueryVariables, Documented<Exclude<NonNullable<GetRelatedAccountsByDeviceQuery>["getRelatedAccountsByDevice"], { __typename: "DeviceNotFound" | "InternalServerError" }>, SchemaDocs.DeviceNotFound | SchemaDocs.GetRelatedAccountsByDevicePayload | SchemaDocs.InternalServerError>> = {"name":"GetRelatedAccountsByDevice","kind":"query","document":"query GetRelatedAccountsByDevice($providerId:ID!$deviceId:ID!){getRelatedAccountsByDevice(providerId:$providerId deviceId:$deviceId){__typename ...on GetRelatedAccountsByDevicePayload{...GetRelatedAccountsByDevicePayloadFields}...on DeviceNotFound{...DeviceNotFoundFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_AccountFields + F_DeviceNotFoundFields + F_GetRelatedAccountsByDevicePayloadFields + F_InternalServerErrorFields,"path":["getRelatedAccountsByDevice"],"variables":["providerId","deviceId"],"required":["providerId","deviceId"],"errorTypenames":["DeviceNotFound","InternalServerError"],"successTypenames":["GetRelatedAccountsByDevicePayload"],"variableTypes":{"providerId":"ID!","deviceId":"ID!"},"types":TYPES};
 
 /** `query GetRules` → `getRules` */
-export const GetRules: OperationDescriptor<GetRulesQuery, GetRulesQueryVariables, Documented<NonNullable<GetRulesQuery>["getRules"], SchemaDocs.RuleConnection>> = {"name":"GetRules","kind":"query","document":"query GetRules($providerId:ID!$first:Int!$after:String){getRules(providerId:$providerId first:$first after:$after){edges{cursor node{...RuleFields}}pageInfo{hasNextPage endCursor hasPreviousPage startCursor}}}" + F_RuleFields,"path":["getRules"],"variables":["providerId","first","after"],"required":["providerId","first"],"pagination":{"style":"cursor","afterVar":"after","firstVar":"first","pageSize":25},"bounds":[{"name":"first","min":1,"max":25}],"variableTypes":{"providerId":"ID!","first":"Int!","after":"String"},"types":TYPES};
+export const GetRules: OperationDescriptor<GetRulesQuery, GetRulesQueryVariables, Documented<NonNullable<GetRulesQuery>["getRules"], SchemaDocs.RuleConnection>> = {"name":"GetRules","kind":"query","document":"query GetRules($providerId:ID!$first:Int!$after:String){getRules(providerId:$providerId first:$first after:$after){edges{__typename}pageInfo{hasNextPage endCursor hasPreviousPage startCursor}}}","path":["getRules"],"variables":["providerId","first","after"],"required":["providerId","first"],"variableTypes":{"providerId":"ID!","first":"Int!","after":"String"},"types":TYPES};
 
 /** `query GetSettings` → `getSettings` */
 export const GetSettings: OperationDescriptor<GetSettingsQuery, GetSettingsQueryVariables, Documented<Exclude<NonNullable<GetSettingsQuery>["getSettings"], { __typename: "InternalServerError" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" }>, SchemaDocs.InternalServerError | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.RateLimitExceeded | SchemaDocs.Settings>> = {"name":"GetSettings","kind":"query","document":"query GetSettings($providerId:ID!){getSettings(providerId:$providerId){__typename ...on Settings{...SettingsFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_InternalServerErrorFields + F_InvalidProviderLifecycleStageFields + F_RateLimitExceededFields + F_SettingsFields,"path":["getSettings"],"variables":["providerId"],"required":["providerId"],"errorTypenames":["InternalServerError","InvalidProviderLifecycleStage","RateLimitExceeded"],"successTypenames":["Settings"],"variableTypes":{"providerId":"ID!"},"types":TYPES};
@@ -254,7 +253,7 @@ export const UpdateAccount: OperationDescriptor<UpdateAccountMutation, UpdateAcc
 export const UpdateArchivingPolicy: OperationDescriptor<UpdateArchivingPolicyMutation, UpdateArchivingPolicyMutationVariables, Documented<Exclude<NonNullable<UpdateArchivingPolicyMutation>["updateArchivingPolicy"], { __typename: "InternalServerError" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" | "UpdateArchivingPolicyFailed" }>, SchemaDocs.InternalServerError | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdateArchivingPolicyFailed | SchemaDocs.UpdateArchivingPolicyPayload>> = {"name":"UpdateArchivingPolicy","kind":"mutation","document":"mutation UpdateArchivingPolicy($input:UpdateArchivingPolicyInput!){updateArchivingPolicy(input:$input){__typename ...on UpdateArchivingPolicyPayload{...UpdateArchivingPolicyPayloadFields}...on UpdateArchivingPolicyFailed{...UpdateArchivingPolicyFailedFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_InternalServerErrorFields + F_InvalidProviderLifecycleStageFields + F_RateLimitExceededFields + F_UpdateArchivingPolicyFailedFields + F_UpdateArchivingPolicyPayloadFields,"path":["updateArchivingPolicy"],"variables":["input"],"required":["input"],"errorTypenames":["InternalServerError","InvalidProviderLifecycleStage","RateLimitExceeded","UpdateArchivingPolicyFailed"],"successTypenames":["UpdateArchivingPolicyPayload"],"variableTypes":{"input":"UpdateArchivingPolicyInput!"},"types":TYPES};
 
 /** `mutation UpdateDebit` → `updateDebit` */
-export const UpdateDebit: OperationDescriptor<UpdateDebitMutation, UpdateDebitMutationVariables, Documented<Exclude<NonNullable<UpdateDebitMutation>["updateDebit"], { __typename: "AccountNotFound" | "DebitReservationNotFound" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" }>, SchemaDocs.AccountNotFound | SchemaDocs.DebitReservationNotFound | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdateDebitPayload>> = {"name":"UpdateDebit","kind":"mutation","document":"mutation UpdateDebit($input:UpdateDebitInput!){updateDebit(input:$input){__typename ...on UpdateDebitPayload{...UpdateDebitPayloadFields}...on DebitReservationNotFound{...DebitReservationNotFoundFields}...on AccountNotFound{...AccountNotFoundFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}}}" + F_AccountFields + F_AccountNotFoundFields + F_DebitReservationNotFoundFields + F_InvalidProviderLifecycleStageFields + F_RateLimitExceededFields + F_UpdateDebitPayloadFields,"path":["updateDebit"],"variables":["input"],"required":["input"],"errorTypenames":["AccountNotFound","DebitReservationNotFound","InvalidProviderLifecycleStage","RateLimitExceeded"],"successTypenames":["UpdateDebitPayload"],"variableTypes":{"input":"UpdateDebitInput!"},"types":TYPES};
+export const UpdateDebit: OperationDescriptor<UpdateDebitMutation, UpdateDebitMutationVariables, Documented<Exclude<NonNullable<UpdateDebitMutation>["updateDebit"], { __typename: "AccountNotFound" | "DebitReservationNotFound" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" }>, SchemaDocs.AccountNotFound | SchemaDocs.DebitReservationNotFound | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdateDebitPayload>> = {"name":"UpdateDebit","kind":"mutation","document":"mutation UpdateDebit($input:UpdateDebitInput!){updateDebit(input:$input){__typename ...on UpdateDebitPayload{...UpdateDebitPayloadFields}...on DebitReservationNotFound{...DebitReservationNotFoundFields}...on AccountNotFound{...AccountNotFoundFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}}}" + F_AccountNotFoundFields + F_DebitReservationNotFoundFields + F_InvalidProviderLifecycleStageFields + F_RateLimitExceededFields + F_UpdateDebitPayloadFields,"path":["updateDebit"],"variables":["input"],"required":["input"],"errorTypenames":["AccountNotFound","DebitReservationNotFound","InvalidProviderLifecycleStage","RateLimitExceeded"],"successTypenames":["UpdateDebitPayload"],"variableTypes":{"input":"UpdateDebitInput!"},"types":TYPES};
 
 /** `mutation UpdateDevice` → `updateDevice` */
 export const UpdateDevice: OperationDescriptor<UpdateDeviceMutation, UpdateDeviceMutationVariables, Documented<Exclude<NonNullable<UpdateDeviceMutation>["updateDevice"], { __typename: "AccountNotFound" | "DeviceNotFound" | "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" }>, SchemaDocs.AccountNotFound | SchemaDocs.DeviceNotFound | SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdateDevicePayload>> = {"name":"UpdateDevice","kind":"mutation","document":"mutation UpdateDevice($input:UpdateDeviceInput!){updateDevice(input:$input){__typename ...on UpdateDevicePayload{...UpdateDevicePayloadFields}...on DeviceNotFound{...DeviceNotFoundFields}...on AccountNotFound{...AccountNotFoundFields}...on InvalidField{...InvalidFieldFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_AccountFields + F_AccountNotFoundFields + F_DeviceFields + F_DeviceNotFoundFields + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_RateLimitExceededFields + F_UpdateDevicePayloadFields,"path":["updateDevice"],"variables":["input"],"required":["input"],"errorTypenames":["AccountNotFound","DeviceNotFound","InternalServerError","InvalidField","InvalidProviderLifecycleStage","RateLimitExceeded"],"successTypenames":["UpdateDevicePayload"],"variableTypes":{"input":"UpdateDeviceInput!"},"types":TYPES};
@@ -266,10 +265,10 @@ export const UpdateFieldMapping: OperationDescriptor<UpdateFieldMappingMutation,
 export const UpdateMyProviderConfig: OperationDescriptor<UpdateMyProviderConfigMutation, UpdateMyProviderConfigMutationVariables, Documented<Exclude<NonNullable<UpdateMyProviderConfigMutation>["updateMyProviderConfig"], { __typename: "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "RateLimitExceeded" }>, SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.ProviderConfig | SchemaDocs.RateLimitExceeded>> = {"name":"UpdateMyProviderConfig","kind":"mutation","document":"mutation UpdateMyProviderConfig($input:UpdateMyProviderConfigInput!){updateMyProviderConfig(input:$input){__typename ...on ProviderConfig{...ProviderConfigFields}...on InvalidField{...InvalidFieldFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_ProviderConfigFields + F_RateLimitExceededFields,"path":["updateMyProviderConfig"],"variables":["input"],"required":["input"],"errorTypenames":["InternalServerError","InvalidField","InvalidProviderLifecycleStage","RateLimitExceeded"],"successTypenames":["ProviderConfig"],"variableTypes":{"input":"UpdateMyProviderConfigInput!"},"types":TYPES};
 
 /** `mutation UpdatePlan` → `updatePlan` */
-export const UpdatePlan: OperationDescriptor<UpdatePlanMutation, UpdatePlanMutationVariables, Documented<Exclude<NonNullable<UpdatePlanMutation>["updatePlan"], { __typename: "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "PlanNotFound" | "RateLimitExceeded" }>, SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.PlanNotFound | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdatePlanPayload>> = {"name":"UpdatePlan","kind":"mutation","document":"mutation UpdatePlan($input:UpdatePlanInput!){updatePlan(input:$input){__typename ...on UpdatePlanPayload{...UpdatePlanPayloadFields}...on PlanNotFound{...PlanNotFoundFields}...on InvalidField{...InvalidFieldFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_PlanFields + F_PlanNotFoundFields + F_RateLimitExceededFields + F_UpdatePlanPayloadFields,"path":["updatePlan"],"variables":["input"],"required":["input"],"errorTypenames":["InternalServerError","InvalidField","InvalidProviderLifecycleStage","PlanNotFound","RateLimitExceeded"],"successTypenames":["UpdatePlanPayload"],"variableTypes":{"input":"UpdatePlanInput!"},"types":TYPES};
+export const UpdatePlan: OperationDescriptor<UpdatePlanMutation, UpdatePlanMutationVariables, Documented<Exclude<NonNullable<UpdatePlanMutation>["updatePlan"], { __typename: "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "PlanNotFound" | "RateLimitExceeded" }>, SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.PlanNotFound | SchemaDocs.RateLimitExceeded | SchemaDocs.UpdatePlanPayload>> = {"name":"UpdatePlan","kind":"mutation","document":"mutation UpdatePlan($input:UpdatePlanInput!){updatePlan(input:$input){__typename ...on UpdatePlanPayload{...UpdatePlanPayloadFields}...on PlanNotFound{...PlanNotFoundFields}...on InvalidField{...InvalidFieldFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_PlanNotFoundFields + F_RateLimitExceededFields + F_UpdatePlanPayloadFields,"path":["updatePlan"],"variables":["input"],"required":["input"],"errorTypenames":["InternalServerError","InvalidField","InvalidProviderLifecycleStage","PlanNotFound","RateLimitExceeded"],"successTypenames":["UpdatePlanPayload"],"variableTypes":{"input":"UpdatePlanInput!"},"types":TYPES};
 
 /** `mutation UpdatePlanService` → `updatePlanService` */
-export const UpdatePlanService: OperationDescriptor<UpdatePlanServiceMutation, UpdatePlanServiceMutationVariables, Documented<Exclude<NonNullable<UpdatePlanServiceMutation>["updatePlanService"], { __typename: "FieldNotFound" | "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "PlanServiceIsReadOnly" | "PlanServiceNotFound" | "RateLimitExceeded" | "RuleNotFound" }>, SchemaDocs.FieldNotFound | SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.PlanServiceIsReadOnly | SchemaDocs.PlanServiceNotFound | SchemaDocs.RateLimitExceeded | SchemaDocs.RuleNotFound | SchemaDocs.UpdatePlanServicePayload>> = {"name":"UpdatePlanService","kind":"mutation","document":"mutation UpdatePlanService($input:UpdatePlanServiceInput!){updatePlanService(input:$input){__typename ...on UpdatePlanServicePayload{...UpdatePlanServicePayloadFields}...on PlanServiceNotFound{...PlanServiceNotFoundFields}...on RuleNotFound{...RuleNotFoundFields}...on InvalidField{...InvalidFieldFields}...on PlanServiceIsReadOnly{...PlanServiceIsReadOnlyFields}...on FieldNotFound{...FieldNotFoundFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_FieldNotFoundFields + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_PlanFields + F_PlanServiceFields + F_PlanServiceIsReadOnlyFields + F_PlanServiceNotFoundFields + F_PlanVersionFields + F_RateLimitExceededFields + F_RuleNotFoundFields + F_UpdatePlanServicePayloadFields,"path":["updatePlanService"],"variables":["input"],"required":["input"],"errorTypenames":["FieldNotFound","InternalServerError","InvalidField","InvalidProviderLifecycleStage","PlanServiceIsReadOnly","PlanServiceNotFound","RateLimitExceeded","RuleNotFound"],"successTypenames":["UpdatePlanServicePayload"],"variableTypes":{"input":"UpdatePlanServiceInput!"},"types":TYPES};
+export const UpdatePlanService: OperationDescriptor<UpdatePlanServiceMutation, UpdatePlanServiceMutationVariables, Documented<Exclude<NonNullable<UpdatePlanServiceMutation>["updatePlanService"], { __typename: "FieldNotFound" | "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "PlanServiceIsReadOnly" | "PlanServiceNotFound" | "RateLimitExceeded" | "RuleNotFound" }>, SchemaDocs.FieldNotFound | SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.PlanServiceIsReadOnly | SchemaDocs.PlanServiceNotFound | SchemaDocs.RateLimitExceeded | SchemaDocs.RuleNotFound | SchemaDocs.UpdatePlanServicePayload>> = {"name":"UpdatePlanService","kind":"mutation","document":"mutation UpdatePlanService($input:UpdatePlanServiceInput!){updatePlanService(input:$input){__typename ...on UpdatePlanServicePayload{...UpdatePlanServicePayloadFields}...on PlanServiceNotFound{...PlanServiceNotFoundFields}...on RuleNotFound{...RuleNotFoundFields}...on InvalidField{...InvalidFieldFields}...on PlanServiceIsReadOnly{...PlanServiceIsReadOnlyFields}...on FieldNotFound{...FieldNotFoundFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_FieldNotFoundFields + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_PlanServiceIsReadOnlyFields + F_PlanServiceNotFoundFields + F_RateLimitExceededFields + F_RuleNotFoundFields + F_UpdatePlanServicePayloadFields,"path":["updatePlanService"],"variables":["input"],"required":["input"],"errorTypenames":["FieldNotFound","InternalServerError","InvalidField","InvalidProviderLifecycleStage","PlanServiceIsReadOnly","PlanServiceNotFound","RateLimitExceeded","RuleNotFound"],"successTypenames":["UpdatePlanServicePayload"],"variableTypes":{"input":"UpdatePlanServiceInput!"},"types":TYPES};
 
 /** `mutation UpdatePlanSubscription` → `updatePlanSubscription` */
 export const UpdatePlanSubscription: OperationDescriptor<UpdatePlanSubscriptionMutation, UpdatePlanSubscriptionMutationVariables, Documented<Exclude<NonNullable<UpdatePlanSubscriptionMutation>["updatePlanSubscription"], { __typename: "AccountNotFound" | "InternalServerError" | "InvalidField" | "InvalidProviderLifecycleStage" | "PlanVersionIsNotAssignable" | "PlanVersionNotFound" | "RateLimitExceeded" | "SubscribeToPlanVersionValidationFailed" | "SubscriptionNotFound" }>, SchemaDocs.AccountNotFound | SchemaDocs.InternalServerError | SchemaDocs.InvalidField | SchemaDocs.InvalidProviderLifecycleStage | SchemaDocs.PlanVersionIsNotAssignable | SchemaDocs.PlanVersionNotFound | SchemaDocs.RateLimitExceeded | SchemaDocs.SubscribeToPlanVersionPayload | SchemaDocs.SubscribeToPlanVersionValidationFailed | SchemaDocs.SubscriptionNotFound>> = {"name":"UpdatePlanSubscription","kind":"mutation","document":"mutation UpdatePlanSubscription($input:UpdatePlanSubscriptionInput!){updatePlanSubscription(input:$input){__typename ...on SubscribeToPlanVersionPayload{...SubscribeToPlanVersionPayloadFields}...on PlanVersionNotFound{...PlanVersionNotFoundFields}...on PlanVersionIsNotAssignable{...PlanVersionIsNotAssignableFields}...on AccountNotFound{...AccountNotFoundFields}...on SubscriptionNotFound{...SubscriptionNotFoundFields}...on InvalidField{...InvalidFieldFields}...on SubscribeToPlanVersionValidationFailed{...SubscribeToPlanVersionValidationFailedFields}...on InvalidProviderLifecycleStage{...InvalidProviderLifecycleStageFields}...on RateLimitExceeded{...RateLimitExceededFields}...on InternalServerError{...InternalServerErrorFields}}}" + F_AccountFields + F_AccountNotFoundFields + F_InternalServerErrorFields + F_InvalidFieldFields + F_InvalidProviderLifecycleStageFields + F_PlanVersionIsNotAssignableFields + F_PlanVersionNotFoundFields + F_RateLimitExceededFields + F_SubscribeToPlanVersionPayloadFields + F_SubscribeToPlanVersionValidationFailedFields + F_SubscriptionNotFoundFields,"path":["updatePlanSubscription"],"variables":["input"],"required":["input"],"errorTypenames":["AccountNotFound","InternalServerError","InvalidField","InvalidProviderLifecycleStage","PlanVersionIsNotAssignable","PlanVersionNotFound","RateLimitExceeded","SubscribeToPlanVersionValidationFailed","SubscriptionNotFound"],"successTypenames":["SubscribeToPlanVersionPayload"],"variableTypes":{"input":"UpdatePlanSubscriptionInput!"},"types":TYPES};
@@ -892,7 +891,7 @@ export interface TotogiMethods {
    *
    * `query GetRules`
    */
-  readonly getRules: PaginatedMethod<GetRulesQueryVariables, Documented<NonNullable<GetRulesQuery>["getRules"], SchemaDocs.RuleConnection>, NonNullable<NonNullable<NonNullable<NonNullable<Documented<NonNullable<GetRulesQuery>["getRules"], SchemaDocs.RuleConnection>>['edges']>[number]>['node']>, PageVariables<GetRulesQueryVariables, "after" | "first">>;
+  readonly getRules: OperationMethod<GetRulesQueryVariables, Documented<NonNullable<GetRulesQuery>["getRules"], SchemaDocs.RuleConnection>>;
   /**
    * Gets settings for a provider.
    *
@@ -1310,19 +1309,23 @@ export declare namespace SchemaDocs {
   interface Rule {
     __typename: "Rule";
     /**
-     * Inferred: a unique identifier of a rule.
+     * Real client (ypyl/emulator.totogidemos.com, `ruleSets { charging { id name pluginId } }`): a unique identifier of a rule.
      */
     id: unknown;
     /**
-     * Inferred: the name of the rule.
+     * Real client (ypyl/emulator.totogidemos.com): the name of the rule.
      */
     name: unknown;
     /**
-     * Inferred: the fields for which the rule provides data.
+     * Real client (ypyl/emulator.totogidemos.com): the plugin that implements the rule. Type ID inferred (selected as a scalar, never shown).
+     */
+    pluginId: unknown;
+    /**
+     * Inferred: unattested (no source selects it; default documents do not). The fields for which the rule provides data.
      */
     providedFields: SchemaDocs.ProvidedField;
     /**
-     * Inferred: a unique identifier of a service provider.
+     * Inferred: unattested (no source selects it; default documents do not). A unique identifier of a service provider.
      */
     providerId: unknown;
   }
@@ -1332,19 +1335,23 @@ export declare namespace SchemaDocs {
   interface ProvidedField {
     __typename: "ProvidedField";
     /**
-     * Inferred: the data type of the field.
+     * Real client (ypyl/emulator.totogidemos.com, `providedFields { name dataType customData }`): custom data of the field. Type AWSJSON inferred like every other customData field.
+     */
+    customData: unknown;
+    /**
+     * Real client (ypyl/emulator.totogidemos.com): the data type of the field.
      */
     dataType: unknown;
     /**
-     * Inferred: the name of the field.
+     * Real client (ypyl/emulator.totogidemos.com): the name of the field.
      */
     name: unknown;
     /**
-     * Inferred: the entity (rule, plan service or external) that provides the field.
+     * Inferred: unattested (no source selects it; default documents do not). The entity (rule, plan service or external) that provides the field.
      */
     provider: SchemaDocs.External | SchemaDocs.PlanService | SchemaDocs.Rule;
     /**
-     * Inferred: the value the provider sets for the field, if any (a string, or a JSON string for JSON fields).
+     * Inferred: unattested (no source selects it; default documents do not). The value the provider sets for the field, if any (a string, or a JSON string for JSON fields).
      */
     value: unknown;
   }
@@ -1354,13 +1361,17 @@ export declare namespace SchemaDocs {
   interface RuleSets {
     __typename: "RuleSets";
     /**
-     * Inferred: rules applied on charging requests.
+     * Real client (ypyl/emulator.totogidemos.com): rules applied on charging requests.
      */
     charging: SchemaDocs.Rule;
     /**
-     * Inferred: rules applied on crediting requests.
+     * Real client (ypyl/emulator.totogidemos.com): rules applied on crediting requests.
      */
     crediting: SchemaDocs.Rule;
+    /**
+     * Real client (ypyl/emulator.totogidemos.com, `ruleSets { recurring { id name pluginId } }`): rules applied on recurring (renewal) events.
+     */
+    recurring: SchemaDocs.Rule;
   }
   /**
    * An item that consists of rules and belongs to a plan to provide information how to do charging / crediting for one particular service type.
@@ -1399,34 +1410,6 @@ export declare namespace SchemaDocs {
      * The set of rules that the service has available.
      */
     ruleSets: SchemaDocs.RuleSets;
-  }
-  /**
-   * An edge in a connection.
-   */
-  interface PlanServiceEdge {
-    __typename: "PlanServiceEdge";
-    /**
-     * A cursor for use in pagination.
-     */
-    cursor: unknown;
-    /**
-     * The item at the end of the edge.
-     */
-    node: SchemaDocs.PlanService;
-  }
-  /**
-   * The connection type for PlanService.
-   */
-  interface PlanServiceConnection {
-    __typename: "PlanServiceConnection";
-    /**
-     * List of nodes in the connection.
-     */
-    edges: SchemaDocs.PlanServiceEdge;
-    /**
-     * Information about pagination in the connection.
-     */
-    pageInfo: SchemaDocs.PageInfo;
   }
   /**
    * Inferred: type of InitialTemplateInstance.period; fields confirmed by the seed's KeyValueInput override table (RecurringPeriodInput.numberOfPeriods, .recurring) and by the later schema. Information about the plan recurring period.
@@ -1599,11 +1582,15 @@ export declare namespace SchemaDocs {
   interface UnitAllowance {
     __typename: "UnitAllowance";
     /**
-     * Inferred: fair usage policy counter created for this service.
+     * Real client (ypyl/emulator.totogidemos.com queries.js GetPlanVersion, `unit { periodAllowance balanceName }`): the balance this allowance is kept in.
+     */
+    balanceName: unknown;
+    /**
+     * Inferred: unattested (no source shows it; default documents do not select it). fair usage policy counter created for this service.
      */
     fairUsagePolicyCounter: SchemaDocs.FairUsagePolicyCounter;
     /**
-     * Inferred: rate applied once the period allowance is used up.
+     * Inferred: unattested (no source shows it; default documents do not select it). rate applied once the period allowance is used up.
      */
     overage: SchemaDocs.Rate;
     /**
@@ -1611,7 +1598,7 @@ export declare namespace SchemaDocs {
      */
     periodAllowance: unknown;
     /**
-     * Inferred: an action to perform with the balance from a previous period: rollover if true or reset if false.
+     * Inferred: unattested (no source shows it; default documents do not select it). an action to perform with the balance from a previous period: rollover if true or reset if false.
      */
     rollover: unknown;
   }
@@ -1785,9 +1772,9 @@ export declare namespace SchemaDocs {
      */
     plan: SchemaDocs.Plan;
     /**
-     * Inferred: the seed export is cut off at `planServices -`; typed as a PlanServiceConnection with first/after arguments like Plan.versions. The plan services of the plan version.
+     * Seed: the export names the field and is cut off at `planServices -`. Real client (ypyl/emulator.totogidemos.com, insomnia_collection_public.json 2022-08 and frontend queries.js 2023-01): a plain list of PlanService selected without arguments. The plan services of the plan version.
      */
-    planServices: SchemaDocs.PlanServiceConnection;
+    planServices: SchemaDocs.PlanService;
     /**
      * Inferred (later public schema; CreatePlanInput.priority): Plan version priority that determines the execution order for charging and rating.
      */
@@ -2453,19 +2440,19 @@ export declare namespace SchemaDocs {
   interface RuleNotFound {
     __typename: "RuleNotFound";
     /**
-     * The error code in question.
+     * Inferred: unattested (no source shows it; default documents do not select it). The error code in question.
      */
     errorCode: unknown;
     /**
-     * The error message in question.
+     * Inferred: unattested (no source shows it; default documents do not select it). The error message in question.
      */
     errorMessage: unknown;
     /**
-     * A rule for a provided provider ID was not found.
+     * Inferred: unattested (no source shows it; default documents do not select it). A rule for a provided provider ID was not found.
      */
     providerId: unknown;
     /**
-     * A rule with a provided rule ID was not found.
+     * Inferred: unattested (no source shows it; default documents do not select it). A rule with a provided rule ID was not found.
      */
     ruleId: unknown;
   }
@@ -3176,9 +3163,17 @@ export declare namespace SchemaDocs {
      */
     commonName: unknown;
     /**
+     * Real client (ypyl/emulator.totogidemos.com queries.js GetMyProviderConfig, 2023-01) and later reference (api-evangelist/totogi): the execution ARN of delete provider operation. Empty if deletion is not in progress.
+     */
+    deleteProviderExecutionArn: unknown;
+    /**
      * List of emergency numbers.
      */
     emergencyNumbers: unknown;
+    /**
+     * Real client (ypyl/emulator.totogidemos.com queries.js GetMyProviderConfig, 2023-01) and later reference (api-evangelist/totogi): the ARN of the event bus that we should be sending events to.
+     */
+    eventBusArn: unknown;
     /**
      * The frequency of calculating the accounts churn in days.
      */
@@ -3285,6 +3280,34 @@ export declare namespace SchemaDocs {
     pageInfo: SchemaDocs.PageInfo;
   }
   /**
+   * An edge in a connection.
+   */
+  interface PlanServiceEdge {
+    __typename: "PlanServiceEdge";
+    /**
+     * A cursor for use in pagination.
+     */
+    cursor: unknown;
+    /**
+     * The item at the end of the edge.
+     */
+    node: SchemaDocs.PlanService;
+  }
+  /**
+   * The connection type for PlanService.
+   */
+  interface PlanServiceConnection {
+    __typename: "PlanServiceConnection";
+    /**
+     * List of nodes in the connection.
+     */
+    edges: SchemaDocs.PlanServiceEdge;
+    /**
+     * Information about pagination in the connection.
+     */
+    pageInfo: SchemaDocs.PageInfo;
+  }
+  /**
    * Inferred: success member of getRatingGroupHierarchy (a tree; PlanService.ratingGroupId is an Int, hence id: Int!). Fields from the later schema without its newer additions (announcement mapping, final unit handling, dynamic quota). Rating group.
    */
   interface RatingGroup {
@@ -3358,11 +3381,11 @@ export declare namespace SchemaDocs {
   interface RuleEdge {
     __typename: "RuleEdge";
     /**
-     * A cursor for use in pagination.
+     * Inferred: unattested (no source shows it; default documents do not select it). A cursor for use in pagination.
      */
     cursor: unknown;
     /**
-     * The item at the end of the edge.
+     * Inferred: unattested (no source shows it; default documents do not select it). The item at the end of the edge.
      */
     node: SchemaDocs.Rule;
   }
@@ -3714,15 +3737,15 @@ export declare namespace SchemaDocs {
   interface UpdateDebitPayload {
     __typename: "UpdateDebitPayload";
     /**
-     * The account of the debit reservation.
+     * Inferred: unattested (no source shows it; default documents do not select it). The account of the debit reservation.
      */
     account: SchemaDocs.Account;
     /**
-     * The status of the debit after the update: COMMITTED on CONFIRM, CANCELLED on CANCEL.
+     * Inferred: unattested (no source shows it; default documents do not select it). The status of the debit after the update: COMMITTED on CONFIRM, CANCELLED on CANCEL.
      */
     debitStatus: unknown;
     /**
-     * The ID of the updated reservation.
+     * Inferred: unattested (no source shows it; default documents do not select it). The ID of the updated reservation.
      */
     reservationId: unknown;
   }
@@ -3752,7 +3775,7 @@ export declare namespace SchemaDocs {
   interface UpdatePlanPayload {
     __typename: "UpdatePlanPayload";
     /**
-     * Updated plan.
+     * Inferred: unattested (no source shows it; default documents do not select it). Updated plan.
      */
     plan: SchemaDocs.Plan;
   }
@@ -3784,11 +3807,11 @@ export declare namespace SchemaDocs {
   interface UpdatePlanServicePayload {
     __typename: "UpdatePlanServicePayload";
     /**
-     * The updated plan service.
+     * Inferred: unattested (no source shows it; default documents do not select it). The updated plan service.
      */
     planService: SchemaDocs.PlanService;
     /**
-     * The plan version of the updated plan service.
+     * Inferred: unattested (no source shows it; default documents do not select it). The plan version of the updated plan service.
      */
     planVersion: SchemaDocs.PlanVersion;
   }

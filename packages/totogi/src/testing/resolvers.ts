@@ -23,6 +23,7 @@ import {
   type ProvidedFieldRecord,
   type RatingGroupRecord,
   type RuleRecord,
+  type RuleSetsRecord,
   type SubscriptionRecord,
   type TotogiState,
   type UserRecord,
@@ -103,14 +104,14 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
 
   const device = (d: DeviceRecord) => ({ providerId, id: d.id, customData: d.customData, account: () => account(state.accounts.get(d.accountId)!) });
 
-  const rule = (r: RuleRecord): Record<string, unknown> => ({ providerId, id: r.id, name: r.name, providedFields: r.providedFields.map((f) => providedField(f, { __typename: 'Rule', providerId, id: r.id, name: r.name })) });
+  const rule = (r: RuleRecord): Record<string, unknown> => ({ providerId, id: r.id, name: r.name, pluginId: r.pluginId, providedFields: r.providedFields.map((f) => providedField(f, { __typename: 'Rule', providerId, id: r.id, name: r.name })) });
 
   const providedField = (f: ProvidedFieldRecord, provider: Record<string, unknown>) => ({ ...f, provider });
 
   const planService = (s: PlanServiceRecord): Record<string, unknown> => {
     const self = { providerId, id: s.id, name: s.name, ratingGroupId: s.ratingGroupId, balanceName: s.balanceName, priority: s.priority };
     const rules = (ids: string[]) => ids.map((id) => state.rules.get(id)).filter((r): r is RuleRecord => !!r).map(rule);
-    return { ...self, ruleSets: { charging: rules(s.ruleSets.charging), crediting: rules(s.ruleSets.crediting) }, providedFields: s.providedFields.map((f) => providedField(f, { __typename: 'PlanService', ...self })) };
+    return { ...self, ruleSets: { charging: rules(s.ruleSets.charging), crediting: rules(s.ruleSets.crediting), recurring: rules(s.ruleSets.recurring) }, providedFields: s.providedFields.map((f) => providedField(f, { __typename: 'PlanService', ...self })) };
   };
 
   const plan = (p: PlanRecord): Record<string, unknown> => ({
@@ -142,7 +143,7 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
     },
     state: v.state,
     refCount: state.refCount(v.id),
-    planServices: (args: { first: number; after?: string | null }) => connection(state.servicesOf(v.id), args, planService),
+    planServices: () => state.servicesOf(v.id).map(planService),
     createdAt: v.createdAt,
     createdBy: v.createdBy,
     modifiedAt: v.modifiedAt,
@@ -154,7 +155,7 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
     priority: v.priority,
   });
 
-  const fieldMapping = (m: FieldMappingRecord) => ({ path: m.path, expr: m.expr, field: { name: m.path, dataType: 'STRING', value: null, provider: { __typename: 'External', name: m.path } } });
+  const fieldMapping = (m: FieldMappingRecord) => ({ path: m.path, expr: m.expr, field: { name: m.path, dataType: 'STRING', value: null, customData: null, provider: { __typename: 'External', name: m.path } } });
 
   const deployed = (d: DeployedFieldMappingRecord) => ({ providerId, from: d.from, fieldMappings: (args: { first: number; after?: string | null }) => connection(d.fieldMappings, args, fieldMapping) });
 
@@ -185,6 +186,8 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
       frequencyOfModelUpdate: null,
       frequencyOfChurnCalculation: null,
       lookbackPeriod: null,
+      deleteProviderExecutionArn: null,
+      eventBusArn: `arn:aws:events:us-east-1:000000000000:event-bus/${providerId}`,
     };
   };
 
@@ -314,15 +317,15 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
     return undefined;
   }
 
-  function checkPlanServiceInput(input: { ruleSets?: G.RuleSetsInput | null; providedFields?: (G.ProvidedFieldInput | null | undefined)[] | null; ratingGroupId?: number | null }, ruleSets: { charging: string[]; crediting: string[] }): ErrorMember | undefined {
-    for (const id of [...ruleSets.charging, ...ruleSets.crediting]) {
+  function checkPlanServiceInput(input: { ruleSets?: G.RuleSetsInput | null; providedFields?: (G.ProvidedFieldInput | null | undefined)[] | null; ratingGroupId?: number | null }, ruleSets: RuleSetsRecord): ErrorMember | undefined {
+    for (const id of [...ruleSets.charging, ...ruleSets.crediting, ...ruleSets.recurring]) {
       if (!state.rules.has(id)) return errorMember('RuleNotFound', { providerId, ruleId: id }, `Rule ${id} not found`);
     }
     if (input.ratingGroupId !== undefined && input.ratingGroupId !== null && (!state.ratingGroupIds().has(input.ratingGroupId) || input.ratingGroupId === state.ratingGroups.id)) {
       return invalidField('ratingGroupId', 'InvalidRatingGroup', 'There is no provided rating group ID in the hierarchy or provided rating group ID is the Root.');
     }
     // A plan service may only override fields its rules provide.
-    const known = [...ruleSets.charging, ...ruleSets.crediting].flatMap((id) => state.rules.get(id)?.providedFields ?? []);
+    const known = [...ruleSets.charging, ...ruleSets.crediting, ...ruleSets.recurring].flatMap((id) => state.rules.get(id)?.providedFields ?? []);
     for (const f of input.providedFields ?? []) {
       if (f && !known.some((k) => k.name === f.name && k.dataType === f.dataType)) {
         return errorMember('FieldNotFound', { fieldName: f.name, fieldDataType: f.dataType }, `No rule of the plan service provides ${f.name} (${f.dataType})`);
@@ -754,7 +757,7 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
       const v = findVersion(input.planVersionId);
       if (isError(v)) return v;
       if (v.state !== 'NEW') return notEditable(v);
-      const ruleSets = { charging: (input.ruleSets.charging ?? []).map(String), crediting: (input.ruleSets.crediting ?? []).map(String) };
+      const ruleSets = ruleSetsOf(input.ruleSets);
       const invalid = checkPlanServiceInput(input, ruleSets);
       if (invalid) return invalid;
       const s = state.addPlanService({ planVersionId: v.id, name: input.name, ruleSets, providedFields: cleanFields(input.providedFields), ratingGroupId: input.ratingGroupId, balanceName: input.balanceName ?? null, priority: input.priority ?? null });
@@ -765,7 +768,7 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
       if (isError(s)) return s;
       const v = state.planVersions.get(s.planVersionId)!;
       if (v.state !== 'NEW') return errorMember('PlanServiceIsReadOnly', { providerId, planServiceId: s.id }, `Plan version ${v.id} is ${v.state}; its services cannot change`);
-      const ruleSets = input.ruleSets ? { charging: (input.ruleSets.charging ?? []).map(String), crediting: (input.ruleSets.crediting ?? []).map(String) } : s.ruleSets;
+      const ruleSets = input.ruleSets ? ruleSetsOf(input.ruleSets) : s.ruleSets;
       if (input.name !== undefined && input.name !== null && input.name.trim() === '') return invalidField('name', 'InvalidName', 'The plan service name must not be empty.');
       const invalid = checkPlanServiceInput(input, ruleSets);
       if (invalid) return invalid;
@@ -985,8 +988,12 @@ export function createResolvers(state: TotogiState): Record<string, Resolver> {
     return (overrides ?? []).filter((o): o is G.KeyValueInput => !!o).map((o) => ({ name: o.name, value: o.value ?? '' }));
   }
 
+  function ruleSetsOf(input: G.RuleSetsInput): RuleSetsRecord {
+    return { charging: (input.charging ?? []).map(String), crediting: (input.crediting ?? []).map(String), recurring: (input.recurring ?? []).map(String) };
+  }
+
   function cleanFields(fields: (G.ProvidedFieldInput | null | undefined)[] | null | undefined): ProvidedFieldRecord[] {
-    return (fields ?? []).filter((f): f is G.ProvidedFieldInput => !!f).map((f) => ({ name: f.name, dataType: f.dataType, value: f.value ?? null }));
+    return (fields ?? []).filter((f): f is G.ProvidedFieldInput => !!f).map((f) => ({ name: f.name, dataType: f.dataType, value: f.value ?? null, customData: null }));
   }
 
   function checkMapping(input: { path: string; expr: string }): ErrorMember | undefined {

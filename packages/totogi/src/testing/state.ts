@@ -62,11 +62,21 @@ export interface ProvidedFieldRecord {
   name: string;
   dataType: FieldDataType;
   value: string | null;
+  /** AWSJSON string; the real clients select it (ypyl/emulator.totogidemos.com). */
+  customData?: string | null;
+}
+
+/** Rule IDs per rule set (charging, crediting, recurring as the real clients select). */
+export interface RuleSetsRecord {
+  charging: string[];
+  crediting: string[];
+  recurring: string[];
 }
 
 export interface RuleRecord {
   id: string;
   name: string;
+  pluginId: string | null;
   providedFields: ProvidedFieldRecord[];
 }
 
@@ -99,7 +109,7 @@ export interface PlanServiceRecord {
   id: string;
   planVersionId: string;
   name: string;
-  ruleSets: { charging: string[]; crediting: string[] };
+  ruleSets: RuleSetsRecord;
   providedFields: ProvidedFieldRecord[];
   ratingGroupId: number;
   balanceName: string | null;
@@ -336,7 +346,7 @@ export class TotogiState {
   }
 
   addRule(seed: RuleSeed): RuleRecord {
-    const rule: RuleRecord = { name: seed.id, providedFields: [], ...seed };
+    const rule: RuleRecord = { name: seed.id, pluginId: null, providedFields: [], ...seed };
     this.rules.set(rule.id, rule);
     return rule;
   }
@@ -385,7 +395,7 @@ export class TotogiState {
   }
 
   addPlanService(seed: Partial<PlanServiceRecord> & { planVersionId: string }): PlanServiceRecord {
-    const service: PlanServiceRecord = { name: 'service', ruleSets: { charging: [], crediting: [] }, providedFields: [], ratingGroupId: 100, balanceName: null, priority: null, ...seed, id: seed.id ?? this.nextId('planservice') };
+    const service: PlanServiceRecord = { name: 'service', ruleSets: { charging: [], crediting: [], recurring: [] }, providedFields: [], ratingGroupId: 100, balanceName: null, priority: null, ...seed, id: seed.id ?? this.nextId('planservice') };
     this.planServices.set(service.id, service);
     return service;
   }

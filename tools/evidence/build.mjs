@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Regenerates packages/<vendor>/schema/attestation.json: for every object/interface field of the SDL,
+// the sources that show it exists, strongest first (seed, named real clients, the vendor's later
+// reference). An empty list means `Inferred: unattested`. The seed and later references live outside
+// the repo (see SEED_NOTES.md for where); the real-client fixtures are in packages/<vendor>/test/real-clients/.
+//
+//   node tools/evidence/build.mjs totogi --seed /work/shared/seeds/002_….txt --later-sdl <later.graphql>
+//   node tools/evidence/build.mjs wherever --seed /work/shared/seeds/003_….txt
+//   node tools/evidence/build.mjs myphone --seed /work/shared/seeds/000_….txt --later-md <myphone-2023-07-17.md> --later-table-fields OtaRequestLog.otaId
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { buildSchema, parse, Kind } from 'graphql';
+import { collectSelections, readDocuments, schemaFields } from './collect.mjs';
+
+const [vendor, ...rest] = process.argv.slice(2);
+const opt = {};
+for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[i + 1];
+const dir = `packages/${vendor}`;
+const schema = buildSchema(readFileSync(`${dir}/schema/schema.graphql`, 'utf8'));
+const all = new Set(schemaFields(schema));
+const backing = new Map([...all].map((k) => [k, []]));
+const add = (key, source) => {
+  const list = backing.get(key);
+  if (list && !list.includes(source)) list.push(source);
+};
+
+/** Example documents of a seed/reference: SpectaQL `Query … Variables` blocks or markdown ```graphql blocks. */
+function exampleDocuments(text) {
+  const blocks = [
+    ...[...text.matchAll(/^Query\n([\s\S]*?)\n(?:Variables|Response)\n/gm)].map((m) => m[1]),
+    ...[...text.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]),
+  ];
+  const docs = [];
+  for (const b of blocks) {
+    // Fragment spreads name fragments the reference never shows; keep the selection set valid.
+    const src = b.replace(/\.\.\.[A-Za-z_]\w*Fragment\b/g, '__typename');
+    try {
+      docs.push(parse(src));
+    } catch {
+      /* prose that only looks like a block */
+    }
+  }
+  return docs;
+}
+
+/** SpectaQL field tables: `TypeName` … `Fields` / `Field Name Description` / `name - Type …`. */
+function tableFields(text) {
+  const lines = text.split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== 'Fields' || lines[i + 1] !== 'Field Name Description') continue;
+    let t = i - 1;
+    while (t > 0 && !(/^[A-Z_][A-Za-z0-9_]*$/.test(lines[t]) && lines[t + 1] === '' && ['Description', 'Fields'].includes(lines[t + 2]))) t--;
+    const type = lines[t];
+    let inArgs = false;
+    for (let j = i + 2; j < lines.length && lines[j] !== 'Example'; j++) {
+      const l = lines[j];
+      if (l === 'Arguments') { inArgs = true; continue; }
+      const m = /^([A-Za-z_]\w*) -(?: (\S+)(.*))?$/.exec(l);
+      if (!m) continue;
+      const isArg = inArgs && !m[3] && lines[j + 1] === '';
+      if (isArg) continue;
+      inArgs = false;
+      out.push(`${type}.${m[1]}`);
+    }
+  }
+  return out;
+}
+
+const sources = {};
+if (opt.seed) {
+  const text = readFileSync(opt.seed, 'utf8');
+  sources.seed = opt['seed-name'] ?? opt.seed;
+  for (const k of tableFields(text)) add(k, 'seed');
+  for (const d of exampleDocuments(text)) for (const k of collectSelections(schema, d)) add(k, 'seed');
+}
+const fixtures = `${dir}/test/real-clients`;
+if (existsSync(fixtures)) {
+  for (const f of readDocuments(fixtures)) {
+    for (const s of f.sources) {
+      const repo = s.split(' ')[0];
+      sources[repo] ??= `real client code (test/real-clients/ fixtures)`;
+      for (const k of collectSelections(schema, f.doc)) add(k, repo);
+    }
+  }
+}
+if (opt['later-sdl']) {
+  const name = opt['later-name'];
+  sources[name] = opt['later-desc'] ?? opt['later-sdl'];
+  const later = parse(readFileSync(opt['later-sdl'], 'utf8'), { noLocation: true });
+  for (const def of later.definitions) {
+    if (![Kind.OBJECT_TYPE_DEFINITION, Kind.INTERFACE_TYPE_DEFINITION, Kind.OBJECT_TYPE_EXTENSION].includes(def.kind)) continue;
+    for (const f of def.fields ?? []) add(`${def.name.value}.${f.name.value}`, name);
+  }
+}
+if (opt['later-md']) {
+  const name = opt['later-name'];
+  sources[name] = opt['later-desc'] ?? opt['later-md'];
+  for (const d of exampleDocuments(readFileSync(opt['later-md'], 'utf8'))) for (const k of collectSelections(schema, d)) add(k, name);
+  // Fields a markdown field table lists but no example selects (checked by hand; named in SEED_NOTES.md).
+  for (const k of (opt['later-table-fields'] ?? '').split(',').filter(Boolean)) add(k, name);
+}
+
+const fields = Object.fromEntries([...backing].sort(([a], [b]) => (a < b ? -1 : 1)));
+const counts = { fields: all.size, backed: 0, unattested: 0 };
+for (const v of Object.values(fields)) counts[v.length ? 'backed' : 'unattested']++;
+writeFileSync(
+  `${dir}/schema/attestation.json`,
+  JSON.stringify({ $comment: 'Generated by tools/evidence/build.mjs; reviewed in SEED_NOTES.md. Per Type.field: sources that show it exists, strongest first; [] = Inferred: unattested.', sources, fields }, null, 1) + '\n',
+);
+console.log(vendor, counts);
