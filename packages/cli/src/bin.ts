@@ -339,6 +339,18 @@ async function addVendor(program: Command, vendor: Vendor, g: () => Globals): Pr
       });
 
     cmd
+      .command('schema-check')
+      .description("introspect the live endpoint and report which operations it still accepts, and what it has that the SDK does not select")
+      .option('--json', 'the full report as JSON')
+      .action(async (o: { json?: boolean }) => {
+        const { client } = await clientFor(vendor, g());
+        const { checkSchema } = await import('@sdk/core/schema-check');
+        const report = await checkSchema(client);
+        process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : `${report.summary}\n`);
+        process.exitCode = report.rejected.length ? EXIT.failed : EXIT.ok;
+      });
+
+    cmd
       .command('doctor')
       .description('check the endpoint, the credentials, the live schema and the clock, one line each')
       .action(async () => {

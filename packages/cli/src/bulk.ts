@@ -25,7 +25,12 @@ export interface Row {
   /** 1-based position among the data rows of the input. */
   row: number;
   variables: Record<string, unknown>;
+  /** Times this run put the row back after a refusal that did no work (throttled, refused connection). */
+  requeued?: number;
 }
+
+/** A row refused without any work done is tried again in the same run, after a pause, this many times. */
+const MAX_REQUEUES = 5;
 
 /** Reads the input: NDJSON objects are the variables; CSV headers are variable names (dotted for nested fields). */
 export function readRows(vendor: string, method: Method, file: string): { rows: Row[]; hash: string } {
@@ -62,6 +67,8 @@ export function readRows(vendor: string, method: Method, file: string): { rows: 
 
 /** What happened to a row whose request failed: did the server surely do nothing, surely refuse, or may it have worked? */
 export function outcomeOf(err: unknown): RowState {
+  // Throttled after every retry: the server did no work, so the row can go again.
+  if ((err as { status?: unknown } | null)?.status === 429) return 'not-attempted';
   if (err instanceof ValidationError || err instanceof ApiError || err instanceof AuthError) return err instanceof AuthError && err.status === 401 ? 'not-attempted' : 'rejected';
   if (err instanceof HttpError) return err.status === 429 ? 'not-attempted' : err.status >= 500 || err.status === 408 ? 'unknown' : 'rejected';
   if (err instanceof GraphQLResponseError) return (err.status ?? 200) >= 500 ? 'unknown' : 'rejected';
@@ -190,6 +197,13 @@ export async function runBulk(o: BulkOptions): Promise<BulkSummary> {
       if (err instanceof DryRunStop) throw err;
       const state = outcomeOf(err);
       record({ row: row.row, state, error: errorRecord(err) });
+      if (state === 'not-attempted' && !(err instanceof AuthError) && (row.requeued ?? 0) < MAX_REQUEUES) {
+        // Nothing was applied: pause everyone, then send it again at the end of the queue.
+        row.requeued = (row.requeued ?? 0) + 1;
+        o.gate.pauseFor(1000 * row.requeued);
+        todo.push(row);
+        return;
+      }
       final.set(row.row, state);
       if (err instanceof AuthError) throw err; // every other row would fail the same way
     }
@@ -223,6 +237,15 @@ export async function runBulk(o: BulkOptions): Promise<BulkSummary> {
   try {
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, () => worker(settle, settleOne)));
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, () => worker(todo, send)));
+    // Rows this run left unknown (a 5xx after every retry, a timeout): a change that sets a state is
+    // settled now, read back or sent again, a few rounds at most.
+    for (let round = 0; idempotent && round < 3 && !o.signal.aborted; round++) {
+      const again = rows.filter((r) => final.get(r.row) === 'unknown');
+      if (again.length === 0) break;
+      for (const r of again) final.delete(r.row);
+      done -= again.length;
+      await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, () => worker(again, settleOne)));
+    }
   } finally {
     // Stopped early (Ctrl-C, an auth failure): every row still gets a line.
     for (const row of rows) {

@@ -40,14 +40,15 @@ export async function doctor(vendor: Vendor, client: AnyClient, methods: readonl
   }
 
   try {
-    const core = (await import('@sdk/core')) as Record<string, unknown>;
-    const check = core.checkSchema as ((client: AnyClient) => Promise<{ summary?: string; methods?: { status: string }[] }>) | undefined;
-    if (!check) checks.push({ name: 'live schema', ok: null, detail: 'skipped: this @sdk/core has no checkSchema' });
-    else {
-      const report = await check(client);
-      const rejected = (report.methods ?? []).filter((m) => m.status === 'rejected').length;
-      checks.push({ name: 'live schema', ok: rejected === 0, detail: rejected === 0 ? `all ${report.methods?.length ?? 0} operations accepted` : `${rejected} operations rejected: run \`telco ${vendor.name} schema-check\`` });
-    }
+    const { checkSchema } = await import('@sdk/core/schema-check');
+    const report = await checkSchema(client);
+    if (report.status === 'introspection-disabled') checks.push({ name: 'live schema', ok: null, detail: report.message ?? 'the endpoint does not allow introspection' });
+    else
+      checks.push({
+        name: 'live schema',
+        ok: report.rejected.length === 0,
+        detail: report.rejected.length === 0 ? `all ${report.accepted.length} operations accepted` : `${report.rejected.length} of ${report.methods.length} operations rejected (${report.rejected.slice(0, 5).join(', ')}${report.rejected.length > 5 ? ', …' : ''}): run \`telco ${vendor.name} schema-check\``,
+      });
   } catch (err) {
     checks.push({ name: 'live schema', ok: false, detail: describe(err) });
   }
