@@ -79,6 +79,12 @@ async function clientFor(vendor: Vendor, g: Globals, extra: { onEvent?: (e: SdkE
   return { client, endpoint };
 }
 
+function segmentOf(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) >= Number(m[2])) throw new UsageError(`--segment takes i/n with 0 ≤ i < n, e.g. 0/4; got ${JSON.stringify(text)}`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -263,6 +269,8 @@ async function addVendor(program: Command, vendor: Vendor, g: () => Globals): Pr
       .option('--resume', 'continue an interrupted export from its checkpoint')
       .option('--force', 'overwrite an existing output file')
       .option('--concurrency <n>', 'pages fetched at once where the list allows (MyPhone)')
+      .option('--parts <n>', 'walk the list in this many parts at once where it can be split (wherever listSims by ICCID prefix)')
+      .option('--segment <i/n>', 'export only segment i of n (0-based), so n workers export disjoint parts')
       .action(async (name: string | undefined, opts: Record<string, unknown>) => {
         const globals = g();
         const { client } = await clientFor(vendor, globals);
@@ -281,7 +289,11 @@ async function addVendor(program: Command, vendor: Vendor, g: () => Globals): Pr
           checkpoint: (opts.checkpoint as string | undefined) ?? `${file}.checkpoint.json`,
           resume: Boolean(opts.resume),
           force: Boolean(opts.force),
-          iterate: opts.concurrency ? { concurrency: int(opts.concurrency as string, '--concurrency', 1) } : {},
+          iterate: {
+            ...(opts.concurrency ? { concurrency: int(opts.concurrency as string, '--concurrency', 1) } : {}),
+            ...(opts.parts ? { parts: int(opts.parts as string, '--parts', 1) } : {}),
+            ...(opts.segment ? { segment: segmentOf(opts.segment as string) } : {}),
+          },
           progress,
           signal: controller.signal,
         });
