@@ -218,7 +218,9 @@ describe('OpenTelemetry', () => {
     const wherever = createWhereverClient({ apiKey: KEY, endpoint: server.url });
     const seen: string[] = [];
     await appTracer().startActiveSpan('nightly sync', async (sync) => {
-      for await (const sim of wherever.listSims.all({ limit: 2 })) seen.push(sim.iccid);
+      // readAhead 0: each page's call starts inside its own page span (read ahead, page k+1's call starts
+      // while page k is handed over, under page k's span; checked below).
+      for await (const sim of wherever.listSims.all({ limit: 2 }, { readAhead: 0 })) seen.push(sim.iccid);
       sync.end();
     });
     expect(seen).toEqual(['1', '2', '3', '4', '5']);
@@ -236,6 +238,16 @@ describe('OpenTelemetry', () => {
     }
     expect(await sum('sdk.iteration.pages', { 'graphql.operation.name': 'ListSims' })).toBe(3);
     expect(await sum('sdk.iteration.items', { 'graphql.operation.name': 'ListSims' })).toBe(5);
+
+    // With the default read-ahead: still one span per page under the caller, and every call in the caller's trace.
+    await appTracer().startActiveSpan('nightly sync, read ahead', async (sync) => {
+      for await (const sim of wherever.listSims.all({ limit: 2 })) seen.push(sim.iccid);
+      sync.end();
+    });
+    const [ahead] = named('nightly sync, read ahead');
+    expect(childrenOf(ahead!).map((s) => s.attributes['sdk.page.item_count'])).toEqual([2, 2, 1]);
+    const calls = named('query ListSims').filter((s) => s.spanContext().traceId === ahead!.spanContext().traceId);
+    expect(calls).toHaveLength(3);
   });
 
   it('a Totogi error member: the call span carries its __typename as error.type, the HTTP attempt is fine', async () => {

@@ -140,7 +140,7 @@ describe('review: a subscription stopped while its login hangs', () => {
       platform: 'node',
       format: 'esm',
       outfile: join(dir, 'child.mjs'),
-      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
+      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
       external: ['ws', 'graphql-ws'],
       logLevel: 'silent',
     });
@@ -368,6 +368,7 @@ describe('review: a new user with two vendors and listen()', () => {
         '@sdk/totogi/testing': `${root}totogi/src/testing/index.ts`,
         '@sdk/myphone/testing': `${root}myphone/src/testing/index.ts`,
         '@sdk/core/testing': `${root}core/src/testing/index.ts`,
+        '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`,
         '@sdk/totogi': `${root}totogi/src/index.ts`,
         '@sdk/myphone': `${root}myphone/src/index.ts`,
         '@sdk/core': `${root}core/src/index.ts`,
