@@ -23,3 +23,5 @@ export { buildMethods, type OwnDocuments, type Validators, type Args, type Opera
 // realtime
 export { createSubscriptionClient, realtimeUrlFor } from './realtime/index.js';
 export type { RealtimeProtocol, ReconnectInfo, ReconnectOptions, SubscribeOptions, Subscription, SubscriptionClient, SubscriptionClientOptions, WebSocketConstructor, WebSocketLike } from './realtime/types.js';
+// loads the checker on first call (vendor packages re-export it)
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from './schema-check/lazy.js';

@@ -44,5 +44,5 @@ export {
 export function isApiError<T extends ApiErrorTypename = ApiErrorTypename>(err: unknown, typename?: T): err is ApiError<T> & ApiErrorMembers[T] {
   return isAnyApiError(err, typename);
 }
-// Which methods the live endpoint still accepts (loads `graphql` on first use).
-export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';
+// Which methods the live endpoint still accepts (loads the checker and `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core';

@@ -28,5 +28,5 @@ export {
   type RequestOptions,
   type UnionRequestOptions,
 } from '@sdk/core';
-// Which methods the live endpoint still accepts (loads `graphql` on first use).
-export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core/schema-check';
+// Which methods the live endpoint still accepts (loads the checker and `graphql` on first use).
+export { checkSchema, type MethodCheck, type SchemaCheckOptions, type SchemaCheckReport, type SchemaDrift } from '@sdk/core';
