@@ -9,7 +9,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, readBoundedText, redirectEr
 export { httpTransport, type HttpTransportOptions } from './transport/http-transport.js';
 export { validateEndpoint } from './transport/options.js';
 export { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './transport/retry.js';
-export { type MeterLike, type TelemetryOptions, type TracerLike } from './telemetry/index.js';
+export type { MeterLike, TelemetryOptions, TracerLike } from './telemetry/index.js';
 export { LOG_ENV, REQUEST_ID_HEADERS, ResponseInfo, envLogLevel, redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
 export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, capText, createScrubber, scrubText, secretForms, type JsonScrubOptions, type Scrubber } from './secrets/index.js';
 export { CORE_VERSION } from './version.js';

@@ -1,7 +1,7 @@
 /**
- * OpenTelemetry for every client, in one place. `@opentelemetry/api` is an optional peer: it is
- * required (synchronously, once per process) when the first client is built, and when it is missing
- * this module returns `undefined` and the executor runs exactly as without it.
+ * OpenTelemetry for every client, in one place. `@opentelemetry/api` is an optional peer: when it is
+ * installed, this module is loaded (./lazy.ts) when the first client is built, and requires it once per
+ * process; when it is missing nothing is loaded and the executor runs exactly as without it.
  *
  * How it attaches (nothing in the attempt loop knows about it):
  * - `execute` is wrapped: one CLIENT span per call (`query ListSims`), run under the caller's context;
@@ -18,11 +18,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type * as Api from '@opentelemetry/api';
 import type { AuthStrategy } from '../auth/types.js';
-import { ApiError, ValidationError } from '../errors/index.js';
+import { ApiError } from '../errors/index.js';
 import { pageItems } from '../paginate/index.js';
 import { isErrorMember } from '../results/index.js';
 import type { SdkEvent } from '../transport/observability.js';
 import { retryAfterMs } from '../transport/retry.js';
+import { checkTelemetryOption } from './lazy.js';
 import type { OperationDescriptor, PaginationSpec } from '../transport/operation.js';
 import { USES_ATTEMPT, usesAttempt, type Transport, type TransportRequest, type TransportResponse } from '../transport/transport.js';
 
@@ -109,16 +110,8 @@ const MAX_ATTRIBUTE = 4096;
  * then nothing is wrapped and calls cost what they cost before.
  */
 export function createTelemetry(option: TelemetryOptions | false | undefined, context: { endpoint: string; scrub: (text: string) => string }): Telemetry | undefined {
+  checkTelemetryOption(option);
   if (option === false) return undefined;
-  if (option !== undefined && (option === null || typeof option !== 'object')) {
-    throw new ValidationError(`telemetry must be an options object or false, got ${JSON.stringify(String(option))}`, { field: 'telemetry' });
-  }
-  if (option?.tracer !== undefined && typeof option.tracer?.startSpan !== 'function') {
-    throw new ValidationError('telemetry.tracer must be a Tracer', { field: 'telemetry.tracer' });
-  }
-  if (option?.meter !== undefined && typeof option.meter?.createHistogram !== 'function') {
-    throw new ValidationError('telemetry.meter must be a Meter', { field: 'telemetry.meter' });
-  }
   const otel = loadOpenTelemetry();
   if (!otel) return undefined;
   return new ClientTelemetry(otel, option ?? {}, context.endpoint, context.scrub);

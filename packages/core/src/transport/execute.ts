@@ -22,7 +22,8 @@ import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, fe
 import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
-import { createTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry/index.js';
+import type { Telemetry, TelemetryOptions } from '../telemetry/index.js';
+import { createTelemetry } from '../telemetry/lazy.js';
 
 export interface ExecutorOptions {
   endpoint: string;

@@ -1,0 +1,162 @@
+/**
+ * How telemetry is loaded: the executor calls `createTelemetry` here, at client creation. It checks the
+ * option and whether `@opentelemetry/api` is installed (synchronously), and only then starts loading the
+ * instrumentation (./index.ts) in the background; importing the SDK never parses it. Until it has loaded,
+ * the wrappers below hold the first call until it is there (so the first call is traced), and buffer
+ * events for it (so a renewal or subscription before the first call still gets its span).
+ */
+import type { AuthStrategy } from '../auth/types.js';
+import { ValidationError } from '../errors/index.js';
+import type { SdkEvent } from '../transport/observability.js';
+import type { OperationDescriptor, PaginationSpec } from '../transport/operation.js';
+import { USES_ATTEMPT, usesAttempt, type Transport } from '../transport/transport.js';
+import type { Telemetry, TelemetryOptions } from './index.js';
+
+/** Throws the ValidationError a bad `telemetry` option gets, at client creation. */
+export function checkTelemetryOption(option: unknown): void {
+  if (option === false || option === undefined) return;
+  if (option === null || typeof option !== 'object') {
+    throw new ValidationError(`telemetry must be an options object or false, got ${JSON.stringify(String(option))}`, { field: 'telemetry' });
+  }
+  const { tracer, meter } = option as TelemetryOptions;
+  if (tracer !== undefined && typeof tracer?.startSpan !== 'function') {
+    throw new ValidationError('telemetry.tracer must be a Tracer', { field: 'telemetry.tracer' });
+  }
+  if (meter !== undefined && typeof meter?.createHistogram !== 'function') {
+    throw new ValidationError('telemetry.meter must be a Meter', { field: 'telemetry.meter' });
+  }
+}
+
+let installed: boolean | undefined;
+
+/**
+ * Whether `@opentelemetry/api` resolves from here (once per process), without loading it. Undefined when
+ * this Node cannot tell synchronously (ESM build on Node < 20.16, no `process.getBuiltinModule`): then the
+ * instrumentation loads and decides, as it did before.
+ */
+function openTelemetryInstalled(): boolean | undefined {
+  if (installed !== undefined) return installed;
+  const nodeModule = (process as { getBuiltinModule?: (id: string) => typeof import('node:module') | undefined }).getBuiltinModule?.('node:module');
+  if (!nodeModule) return undefined;
+  try {
+    // A computed name: bundlers do not follow it, so users without OpenTelemetry never bundle it.
+    const here = typeof __filename === 'string' ? __filename : import.meta.url;
+    nodeModule.createRequire(here).resolve(/* webpackIgnore: true */ ['@opentelemetry', 'api'].join('/'));
+    installed = true;
+  } catch {
+    installed = false;
+  }
+  return installed;
+}
+
+/** The client's telemetry, or undefined when it is off or `@opentelemetry/api` is not installed. */
+export function createTelemetry(option: TelemetryOptions | false | undefined, context: { endpoint: string; scrub: (text: string) => string }): Telemetry | undefined {
+  checkTelemetryOption(option);
+  if (option === false || openTelemetryInstalled() === false) return undefined;
+  return new LazyTelemetry(import('./index.js').then((m) => m.createTelemetry(option, context)));
+}
+
+type Execute = Parameters<Telemetry['execute']>[0];
+
+/** Stands in for the instrumentation until it has loaded, then forwards to it (or to nothing, if it found no API). */
+class LazyTelemetry implements Telemetry {
+  /** undefined: still loading; null: loaded, nothing to instrument. */
+  #real: Telemetry | null | undefined;
+  readonly #ready: Promise<void>;
+  /** Events seen before the instrumentation loaded, replayed into it once (the user's `onEvent` got them at once). */
+  #early: SdkEvent[] | undefined = [];
+  #ours: ((event: SdkEvent) => void) | undefined;
+
+  constructor(loading: Promise<Telemetry | undefined>) {
+    this.#ready = loading.then(
+      (real) => {
+        this.#real = real ?? null;
+        const early = this.#early!;
+        this.#early = undefined;
+        if (real) {
+          this.#ours = real.listen(undefined);
+          for (const event of early) this.#ours(event);
+        }
+      },
+      () => {
+        // Instrumentation that cannot load must never break calls: run them uninstrumented.
+        this.#real = null;
+        this.#early = undefined;
+      },
+    );
+  }
+
+  execute<F extends Execute>(inner: F): F {
+    let run: F | undefined;
+    const bind = () => (run ??= this.#real ? this.#real.execute(inner) : inner);
+    const traced = (op: OperationDescriptor, variables: Record<string, unknown> | undefined, options: unknown, mode?: unknown) =>
+      this.#real !== undefined ? bind()(op, variables, options, mode) : this.#ready.then(() => bind()(op, variables, options, mode));
+    return traced as F;
+  }
+
+  transport(inner: Transport): Transport {
+    let real: Transport | undefined;
+    // Attempts run inside `execute`, which waited for the load; before it, requests pass through.
+    const wrapped: Transport = (request) => (this.#real !== undefined ? (real ??= this.#real ? this.#real.transport(inner) : inner) : inner)(request);
+    if (usesAttempt(inner)) Object.assign(wrapped, { [USES_ATTEMPT]: true });
+    return wrapped;
+  }
+
+  auth(inner: AuthStrategy): AuthStrategy {
+    let real: AuthStrategy | undefined;
+    const current = () => (this.#real !== undefined ? (real ??= this.#real ? this.#real.auth(inner) : inner) : inner);
+    const wrapped: AuthStrategy = {
+      headers: (ctx) => current().headers(ctx),
+      secrets: () => inner.secrets(),
+    };
+    if (inner.onUnauthorized) wrapped.onUnauthorized = (sent, ctx) => current().onUnauthorized!(sent, ctx);
+    if (inner.connect) wrapped.connect = (emit) => inner.connect!(emit);
+    return wrapped;
+  }
+
+  listen(user: ((event: SdkEvent) => void) | undefined): (event: SdkEvent) => void {
+    return (event) => {
+      if (this.#ours) {
+        try {
+          this.#ours(event);
+        } catch {
+          // telemetry must never break a call
+        }
+      } else {
+        this.#early?.push(event);
+      }
+      user?.(event);
+    };
+  }
+
+  pages<I extends AsyncIterable<unknown>>(op: OperationDescriptor, spec: PaginationSpec, iterator: I): I {
+    if (this.#real !== undefined) return this.#real ? this.#real.pages(op, spec, iterator) : iterator;
+    // Wrapped when iteration starts; if the instrumentation is still loading then, its first page waits for it.
+    const open = iterator[Symbol.asyncIterator];
+    const ready = this.#ready;
+    const wrap = () => {
+      delete (iterator as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
+      if (Object.hasOwn(iterator, Symbol.asyncIterator) || iterator[Symbol.asyncIterator] !== open) {
+        Object.defineProperty(iterator, Symbol.asyncIterator, { configurable: true, writable: true, value: open });
+      }
+      return (this.#real ? this.#real.pages(op, spec, iterator) : iterator)[Symbol.asyncIterator]();
+    };
+    Object.defineProperty(iterator, Symbol.asyncIterator, {
+      configurable: true,
+      writable: true,
+      value: () => {
+        if (this.#real !== undefined) return wrap();
+        let started: AsyncIterator<unknown> | undefined;
+        const begin = () => ready.then(() => (started ??= wrap()));
+        return {
+          next: (...args: [] | [unknown]) => (started ? started.next(...args) : begin().then((it) => it.next(...args))),
+          return: (value?: unknown) => (started ? (started.return?.(value) ?? Promise.resolve({ done: true, value })) : begin().then((it) => it.return?.(value) ?? { done: true as const, value })),
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        } as AsyncIterator<unknown> & AsyncIterable<unknown>;
+      },
+    });
+    return iterator;
+  }
+}
