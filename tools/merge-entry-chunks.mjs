@@ -1,0 +1,75 @@
+// After `tsup`: folds the chunks the ESM main entry imports statically into dist/index.js, so `import` of
+// the package reads ONE file. Node's ESM loader costs ~1.3 ms per module file at import (measured; more
+// than parsing the same bytes in one file), and code splitting (lazy chunks, the /testing entry) leaves
+// the main entry importing several shared chunks. Files that imported a folded chunk (lazy chunks, other
+// entries) import the same bindings from ./index.js instead, under `__chunk_*` names, so every module
+// still exists once. The CommonJS build has no chunks and is left alone.
+// Usage: node tools/merge-entry-chunks.mjs <dist dir>
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const CHUNK_IMPORT = /(import|export)\s*\{([^}]*)\}\s*from\s*"\.\/(chunk-[\w-]+\.js)"/g;
+const CHUNK_BARE_IMPORT = /import\s*"\.\/(chunk-[\w-]+\.js)"/g;
+
+const tag = (chunk) => `__chunk_${chunk.replace(/^chunk-|\.js$/g, '').replace(/\W/g, '_')}_`;
+
+export async function mergeEntryChunks(dist, entry = 'index.js') {
+  dist = resolve(dist);
+  const external = { name: 'lazy-external', setup: (b) => b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' || !args.path.startsWith('.') && args.kind !== 'entry-point' ? { path: args.path, external: true } : undefined)) };
+  // Which chunks the entry loads at import: its static closure.
+  const probe = await build({ entryPoints: [join(dist, entry)], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', plugins: [external], logLevel: 'silent' });
+  const folded = Object.keys(probe.metafile.inputs)
+    .map((f) => resolve(f))
+    .filter((f) => /\/chunk-[\w-]+\.js$/.test(f))
+    .map((f) => f.slice(dist.length + 1));
+  if (folded.length === 0) return [];
+  const reexports = [];
+  for (const chunk of folded) {
+    const names = Object.keys(await import(pathToFileURL(join(dist, chunk)).href));
+    if (names.length) reexports.push(`export { ${names.map((n) => `${n} as ${tag(chunk)}${n}`).join(', ')} } from './${chunk}';`);
+  }
+  const merged = await build({
+    stdin: { contents: `export * from './${entry}';\n${reexports.join('\n')}\n`, resolveDir: dist, sourcefile: '__merged-entry.js', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [external],
+    logLevel: 'silent',
+  });
+  const others = readdirSync(dist).filter((f) => f.endsWith('.js') && f !== entry && !folded.includes(f));
+  for (const file of others) {
+    const path = join(dist, file);
+    const text = readFileSync(path, 'utf8');
+    const next = text
+      .replace(CHUNK_IMPORT, (all, kind, list, chunk) => {
+        if (!folded.includes(chunk)) return all;
+        const specs = list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+          const [name, alias = name] = s.split(/\s+as\s+/);
+          return `${tag(chunk)}${name} as ${alias}`;
+        });
+        return `${kind}{${specs.join(',')}}from"./${entry}"`;
+      })
+      .replace(CHUNK_BARE_IMPORT, (all, chunk) => (folded.includes(chunk) ? `import"./${entry}"` : all));
+    if (next !== text) writeFileSync(path, next);
+  }
+  writeFileSync(join(dist, entry), merged.outputFiles[0].contents);
+  for (const chunk of folded) rmSync(join(dist, chunk));
+  for (const file of readdirSync(dist).filter((f) => f.endsWith('.js'))) {
+    const text = readFileSync(join(dist, file), 'utf8');
+    const stale = folded.filter((chunk) => text.includes(`./${chunk}"`));
+    if (stale.length) throw new Error(`merge-entry-chunks: ${file} still imports ${stale.join(', ')}`);
+  }
+  return folded;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const dist = process.argv[2] ?? 'dist';
+  const folded = await mergeEntryChunks(dist);
+  console.log(`merge-entry-chunks: folded ${folded.length} chunk(s) into ${join(dist, 'index.js')}`);
+}
