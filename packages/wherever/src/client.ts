@@ -8,7 +8,7 @@ import {
   type OwnDocuments,
   type Validators,
 } from '@sdk/core';
-import { waitForBatchJob, type WaitForBatchJobOptions, type WaitForBatchJobResult } from './batch-jobs.js';
+import type { WaitForBatchJobOptions, WaitForBatchJobResult } from './batch-jobs.js';
 import { WHEREVER_GRAPHQL_ENDPOINT } from './constants.js';
 import { operations, type WhereverMethods } from './generated/operations.js';
 import pkg from '../package.json' with { type: 'json' };
@@ -93,7 +93,8 @@ export function createWhereverClient(options: WhereverClientOptions = {}): Where
   // Subscriptions and helpers sit next to the generated methods; the socket opens on the first subscription.
   const extras: WhereverSubscriptions & WhereverBatchJobs = {
     ...createWhereverSubscriptions(executor, realtime),
-    waitForBatchJob: (batchJobId, waitOptions) => waitForBatchJob(client, batchJobId, waitOptions),
+    // Loaded on first use: most programs never wait for a batch job, so `import` does not parse it.
+    waitForBatchJob: (batchJobId, waitOptions) => import('./batch-jobs.js').then((jobs) => jobs.waitForBatchJob(client, batchJobId, waitOptions)),
   };
   for (const [key, value] of Object.entries(extras)) Object.defineProperty(client, key, { value, enumerable: true });
   return client;
