@@ -1,5 +1,6 @@
 // 2. Cold start: what `await import(pkg)` costs over `await import()` of an empty ES module, timed inside fresh
 // node processes (performance.now() around the import, so process start-up jitter is out), interleaved.
+// Also the process's CPU time during the import, which other load on the machine sways less.
 // The empty module pays Node's ESM loader start-up; the empty *package* (bare specifier, package.json with an
 // exports map) shows what bare-specifier resolution itself costs, a cost every package pays.
 import { spawnSync } from 'node:child_process';
@@ -13,10 +14,11 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const TARGET_MS = 3;
 
 function run(specifier, cwd) {
-  const code = `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
+  const code = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(specifier)}); const d = process.cpuUsage(c); process.stdout.write(JSON.stringify([performance.now() - t, (d.user + d.system) / 1000]));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`cold start run failed for ${specifier}\n${r.stderr}`);
-  return Number(r.stdout.toString());
+  const [wall, cpu] = JSON.parse(r.stdout.toString());
+  return { wall, cpu };
 }
 
 /** An empty ES module file and an empty package (resolved by bare specifier from `dir`). */
@@ -42,28 +44,33 @@ export async function coldStart(rounds = QUICK ? 5 : 31) {
     '@sdk/myphone': { specifier: '@sdk/myphone', cwd: benchDir, target: true },
     'graphql-request (reference)': { specifier: 'graphql-request', cwd: benchDir },
   };
-  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, { wall: [], cpu: [] }]));
   for (let r = 0; r < rounds; r++) {
-    for (const k of shuffle(Object.keys(targets))) samples[k].push(run(targets[k].specifier, targets[k].cwd));
+    for (const k of shuffle(Object.keys(targets))) {
+      const { wall, cpu } = run(targets[k].specifier, targets[k].cwd);
+      samples[k].wall.push(wall);
+      samples[k].cpu.push(cpu);
+    }
   }
-  const empty = median(samples[EMPTY]);
-  let ok = true;
+  const empty = median(samples[EMPTY].wall);
+  const emptyCpu = median(samples[EMPTY].cpu);
   const rows = Object.entries(samples)
     .filter(([k]) => k !== EMPTY)
     .map(([k, s]) => {
-      const over = median(s) - empty;
-      const pass = targets[k].target ? over <= TARGET_MS : '';
-      if (pass === false) ok = false;
+      const over = median(s.wall) - empty;
+      const pass = targets[k].target ? (over <= TARGET_MS ? 'yes' : 'no') : '';
       return {
         import: k,
         'ms over empty ES module (median)': fmt(over, 1),
-        'p25–p75': `${fmt(quantile(s, 0.25) - empty, 1)}–${fmt(quantile(s, 0.75) - empty, 1)}`,
-        'import ms (median)': fmt(median(s), 1),
+        'p25–p75': `${fmt(quantile(s.wall, 0.25) - empty, 1)}–${fmt(quantile(s.wall, 0.75) - empty, 1)}`,
+        'import ms (median)': fmt(median(s.wall), 1),
+        // CPU time of the process during the import: what the import costs, less swayed by other processes on a shared machine.
+        'CPU ms over empty (median)': fmt(median(s.cpu) - emptyCpu, 1),
         [`≤ ${TARGET_MS} ms`]: pass,
       };
     });
-  table(`2. Cold start: import ms over an empty ES module (${fmt(empty, 1)} ms), median of ${rounds} interleaved cold processes each (target ≤ ${TARGET_MS} ms per package)`, rows);
-  return ok;
+  table(`2. Cold start: import ms over an empty ES module (${fmt(empty, 1)} ms), median of ${rounds} interleaved cold processes each (target ≤ ${TARGET_MS} ms per package; p25–p75 also over the empty module's median)`, rows);
+  // Printed, not enforced: a timing on a shared machine is no CI gate (bench:smoke enforces the size budgets).
 }
 
 function quantile(xs, q) {
