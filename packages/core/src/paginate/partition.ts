@@ -45,6 +45,8 @@ interface Plan {
   max?: string | undefined;
   /** The part's first page, fetched while planning; walked from if the part is not split further. */
   step?: Step | undefined;
+  /** Its first page was empty but named a next one. */
+  more?: true;
 }
 
 interface PartRun {
@@ -165,9 +167,8 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   };
 
   // --- planning -------------------------------------------------------------------------------------
-  const keyOf = (page: unknown, at: 'first' | 'last'): string | undefined => {
-    const items = pageItems(spec, page);
-    const k = (items[at === 'first' ? 0 : items.length - 1] as Vars | undefined)?.[split.field];
+  const keyOf = (page: unknown): string | undefined => {
+    const k = (pageItems(spec, page)[0] as Vars | undefined)?.[split.field];
     return typeof k === 'string' ? k : undefined;
   };
   const totalOf = (page: unknown): number | undefined => {
@@ -181,7 +182,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     if (spec.limitVar) v[spec.limitVar] = 1;
     stats.probes++;
     const page = await fetchPlanning(v, callOptions);
-    return { first: keyOf(page, 'first'), total: totalOf(page) };
+    return { first: keyOf(page), total: totalOf(page) };
   };
   /**
    * Where a part's keys start and end, and its total. A part expected to be split further gets two one-item
@@ -211,12 +212,12 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       if (got) {
         const step = got;
         held.add(step);
-        const k = keyOf(step.page, 'first');
+        const k = keyOf(step.page);
         const total = totalOf(step.page);
         if (k === undefined) {
           // Nothing to start from (an empty page): walk such a part from scratch, if anything is there.
           release(step, false);
-          return total || step.next ? { key, exact, total } : undefined;
+          return total || step.next ? { key, exact, total, ...(step.next ? { more: true as const } : {}) } : undefined;
         }
         return { key, exact, total, step, ...(pageDir === 'asc' ? { min: k } : { max: k }) };
       }
@@ -249,10 +250,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     };
     if (failed) return refuse(failed);
     // Keep the split only when the server filtered as asked and the children account for every item of the parent.
-    const outside = (c: Plan) => {
-      const k = c.min ?? c.max;
-      return k !== undefined && (c.exact ? k !== c.key : !k.startsWith(c.key));
-    };
+    const outside = (c: Plan) => [c.min, c.max].some((k) => k !== undefined && (c.exact ? k !== c.key : !k.startsWith(c.key)));
     if (children.some((c) => c !== undefined && outside(c))) return refuse();
     if (split.count && (p.total === undefined || children.some((c) => c !== undefined && c.total === undefined))) return refuse();
     if (p.total !== undefined && children.reduce((sum, c) => sum + (c?.total ?? 0), 0) !== p.total) return refuse();
@@ -261,8 +259,8 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     const kept: Plan[] = [];
     for (const c of children) {
       if (c === undefined) continue;
-      // A child that showed an item is kept whatever its total says.
-      if ((c.total ?? 1) > 0 || c.min !== undefined || c.max !== undefined) kept.push(c);
+      // A child that showed (or promised) an item is kept whatever its total says.
+      if ((c.total ?? 1) > 0 || c.min !== undefined || c.max !== undefined || c.more) kept.push(c);
       else release(c.step, false);
     }
     return kept;

@@ -21,8 +21,8 @@ export interface Cursor {
 export interface WalkStats {
   /**
    * Requests a partitioned walk (or a segment) sent to plan its parts: one-item probes, and first pages of
-   * parts that were split further (fetched, never handed over). Pages handed over + probes = requests sent
-   * (retries aside). 0 for plain walks.
+   * parts that were split further (fetched, never handed over). For a walk that ran to its end, pages handed
+   * over + probes = requests sent (retries aside). 0 for plain walks.
    */
   probes: number;
 }
