@@ -190,21 +190,27 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
 });
 
 describe('segments across processes (built packages)', () => {
-  const runWorkers = (vendor: string, url: string, n: number) =>
-    Promise.all(
+  type WorkerReport = { seen: string[]; pages: number; probes: number };
+  const runWorkers = async (vendor: string, url: string, n: number) => {
+    const reports = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        new Promise<string[]>((resolve, reject) => {
+        new Promise<WorkerReport>((resolve, reject) => {
           const child = fork(new URL('./segment-worker.mjs', import.meta.url), [vendor, url, String(i), String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-          child.once('message', (m) => resolve(m as string[]));
+          child.once('message', (m) => resolve(m as WorkerReport));
           child.once('exit', (code) => code && reject(new Error(`worker ${i} exited ${code}`)));
         }),
       ),
     );
+    // Every request the server got is a page some worker was handed or a probe some worker reported.
+    const accounted = reports.reduce((sum, r) => sum + r.pages + r.probes, 0);
+    return { seen: reports.map((r) => r.seen), accounted };
+  };
 
   it('wherever: 4 processes, each walking segment i of 4, together see every ICCID exactly once', async () => {
     const fleet = fleetIccids(6000);
     const server = await simsServer(fleet);
-    const seen = await runWorkers('wherever', server.url, 4);
+    const { seen, accounted } = await runWorkers('wherever', server.url, 4);
+    expect(accounted).toBe(server.requests.length);
     expect(seen.every((s) => s.length > 0)).toBe(true);
     const all = seen.flat();
     expect(all).toHaveLength(fleet.length);
@@ -218,7 +224,8 @@ describe('segments across processes (built packages)', () => {
       const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, k) => ({ id: String(offset + k) }));
       sendJson(res, { data: { simcards: { items, count: total } } });
     });
-    const seen = await runWorkers('myphone', server.url, 4);
+    const { seen, accounted } = await runWorkers('myphone', server.url, 4);
+    expect(accounted).toBe(server.received.length);
     expect(seen.every((s) => s.length > 0)).toBe(true);
     const all = seen.flat();
     expect(all).toHaveLength(total);

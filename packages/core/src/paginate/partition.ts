@@ -533,6 +533,7 @@ export async function* offsetSegmentPages(spec: Extract<PaginationSpec, { style:
   if (!spec.count || spec.items === '') throw new PaginationError(`${operationName}: this offset list reports no count, so it cannot be cut into segments`, { operationName });
   checkAborted(options, operationName);
   const start = (vars[spec.offsetVar] as number | undefined) ?? 0;
+  self.stats.probes++;
   const probe = await fetchPage({ ...vars, [spec.offsetVar]: start, [spec.limitVar]: 1 }, options).catch((err: unknown) => {
     throw callerError(err, options, operationName);
   });
