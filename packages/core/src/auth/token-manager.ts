@@ -304,9 +304,17 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
   const header = (options.header ?? 'authorization').toLowerCase();
   const prefix = options.scheme === '' ? '' : `${options.scheme ?? 'Bearer'} `;
   const extra = options.secrets ?? [];
+  // The same frozen object while the token stays the same: the executor merges it with its own headers once.
+  let lastToken: string | undefined;
+  let lastHeaders: Readonly<Record<string, string>> = {};
   return {
     async headers(context) {
-      return { [header]: prefix + (await provider.getAccessToken(context.signal)) };
+      const token = await provider.getAccessToken(context.signal);
+      if (token !== lastToken || lastToken === undefined) {
+        lastHeaders = Object.freeze({ [header]: prefix + token });
+        lastToken = token;
+      }
+      return lastHeaders as Record<string, string>;
     },
     async onUnauthorized(sent, context) {
       if (!provider.invalidate) return false;

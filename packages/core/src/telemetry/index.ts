@@ -24,7 +24,7 @@ import { isErrorMember } from '../results/index.js';
 import type { SdkEvent } from '../transport/observability.js';
 import { retryAfterMs } from '../transport/retry.js';
 import type { OperationDescriptor, PaginationSpec } from '../transport/operation.js';
-import type { Transport, TransportResponse } from '../transport/transport.js';
+import { USES_ATTEMPT, usesAttempt, type Transport, type TransportRequest, type TransportResponse } from '../transport/transport.js';
 
 /** The parts of an OpenTelemetry `Tracer` we use (typed loosely so `@opentelemetry/api` stays optional for type-checking too). */
 export interface TracerLike {
@@ -262,6 +262,8 @@ class ClientTelemetry implements Telemetry {
   }
 
   transport(inner: Transport): Transport {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the per-attempt function below is a plain function
+    const self = this;
     const { trace, context, propagation, SpanKind, SpanStatusCode } = this.#api;
     const propagate = this.#propagate;
     const inject = (ctx: Api.Context, headers: Record<string, string>): Record<string, string> => {
@@ -271,26 +273,31 @@ class ClientTelemetry implements Telemetry {
       for (const _ in carrier) return { ...headers, ...carrier };
       return headers;
     };
-    return async (request) => {
+    // Not async: the uninstrumented path (no provider) adds no promise of its own.
+    const wrapped: Transport = (request) => {
       const state = calls.getStore();
-      if (!state) {
-        // Not instrumented (no provider): pass the caller's trace context on all the same.
-        const headers = inject(context.active(), request.headers);
-        return inner(headers === request.headers ? request : { ...request, headers });
-      }
+      if (state) return traced(request, state);
+      // Not instrumented (no provider): pass the caller's trace context on all the same.
+      const headers = inject(context.active(), request.headers);
+      return inner(headers === request.headers ? request : withHeaders(request, headers));
+    };
+    // Requests pass through to `inner` (copies keep [ATTEMPT]): it cancels as it would unwrapped.
+    if (usesAttempt(inner)) Object.assign(wrapped, { [USES_ATTEMPT]: true });
+    return wrapped;
+    async function traced(this: void, request: Parameters<Transport>[0], state: CallState): Promise<TransportResponse> {
       const resend = state.attempts++;
-      const attributes: Api.Attributes = { 'http.request.method': 'POST', ...this.#server, 'url.full': this.#url };
+      const attributes: Api.Attributes = { 'http.request.method': 'POST', ...self.#server, 'url.full': self.#url };
       if (resend > 0) attributes['http.request.resend_count'] = resend;
       const links = state.links;
       state.links = undefined;
       state.retryAfterMs = undefined;
-      const span = this.#tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes, links }, state.ctx);
+      const span = self.#tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes, links }, state.ctx);
       const ctx = trace.setSpan(state.ctx, span);
       const headers = inject(ctx, request.headers);
       const started = performance.now();
-      const metric: Api.Attributes = { 'http.request.method': 'POST', ...this.#server };
+      const metric: Api.Attributes = { 'http.request.method': 'POST', ...self.#server };
       try {
-        const res: TransportResponse = await context.with(ctx, () => inner(headers === request.headers ? request : { ...request, headers }));
+        const res: TransportResponse = await context.with(ctx, () => inner(headers === request.headers ? request : withHeaders(request, headers)));
         span.setAttribute('http.response.status_code', res.status);
         metric['http.response.status_code'] = res.status;
         state.status = res.status;
@@ -311,11 +318,11 @@ class ClientTelemetry implements Telemetry {
         throw err;
       } finally {
         span.end();
-        const m = this.#metrics();
+        const m = self.#metrics();
         m?.httpDuration.record((performance.now() - started) / 1000, metric);
-        m?.attempts.add(1, this.#opAttributes.get(request.operation)?.metric ?? { 'graphql.operation.name': state.opName });
+        m?.attempts.add(1, self.#opAttributes.get(request.operation)?.metric ?? { 'graphql.operation.name': state.opName });
       }
-    };
+    }
   }
 
   auth(inner: AuthStrategy): AuthStrategy {
@@ -507,4 +514,9 @@ function errorTypeOf(err: unknown): string {
 /** The non-throwing form returns error members as results: they still mark the span. */
 function memberType(op: OperationDescriptor, data: unknown): string | undefined {
   return op.errorTypenames && isErrorMember(data, op.errorTypenames) ? (data as { __typename: string }).__typename : undefined;
+}
+
+/** A copy of `request` with other headers; `signal` is read explicitly (an AttemptRequest has it as a getter, which a spread leaves out). */
+function withHeaders(request: TransportRequest, headers: Record<string, string>): TransportRequest {
+  return { ...request, signal: request.signal, headers };
 }

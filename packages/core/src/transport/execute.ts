@@ -14,11 +14,12 @@ import {
 } from '../errors/index.js';
 import { createScrubber, type Scrubber } from '../secrets/index.js';
 import { CORE_VERSION } from '../version.js';
-import { ResponseInfo, createEmitter, requestIdOf, retryReason, type Logger, type LogLevel, type SdkEvent } from './observability.js';
+import { ResponseInfo, createEmitter, requestIdOf, retryReason, wantsCallEvents, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
+import { clearDeadline, setDeadline } from './deadlines.js';
 import { httpTransport } from './http-transport.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
@@ -183,6 +184,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const auth = telemetry ? telemetry.auth(options.auth) : options.auth;
   const baseTransport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : httpTransport());
   const transport = telemetry ? telemetry.transport(baseTransport) : baseTransport;
+  // The SDK's own transport cancels through AttemptControl: no AbortController per attempt (see AttemptControl).
+  const native = usesAttempt(transport);
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   for (const [key, value] of Object.entries(validateHeaders(options.headers, 'headers') ?? {})) baseHeaders[key.toLowerCase()] = String(value);
   const clientRetry = resolveRetry(DEFAULT_RETRY, options.retry);
@@ -200,6 +203,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const url = new URL(endpoint);
   const name = options.name ?? options.sdk?.name.replace(/^@[^/]+\//, '') ?? 'sdk';
   const emit = createEmitter(options.logger, options.logLevel ?? 'info', telemetry ? telemetry.listen(options.onEvent) : options.onEvent, scrubber, { name, host: url.host, path: url.pathname });
+  // Telemetry listens for retries, tokens and subscriptions only: request/response events are built for a hook or a debug log.
+  const emitCall = emit && wantsCallEvents(options.logger, options.logLevel ?? 'info', options.onEvent, name) ? emit : undefined;
   auth.connect?.((event) => {
     scrubber.observe();
     emit?.(event);
@@ -261,12 +266,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
    * execution started.
    */
   function classifyResponse(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
-    const rawId = requestIdOf(res.headers);
-    const requestId = rawId === undefined ? undefined : scrub(rawId);
-    const ctx = { operationName: op.name, requestId, attempts };
+    // Built for errors only: a success never reads (or scrubs) its request id here.
+    const ctx = () => {
+      const rawId = requestIdOf(res.headers);
+      return { operationName: op.name, requestId: rawId === undefined ? undefined : scrub(rawId), attempts };
+    };
     const status = res.status;
-    const redirect = redirectErrorFor(status, res.headers, endpoint, op.name, ctx);
-    if (redirect) return { error: redirect, retry: 'never', status };
+    if (status >= 300 && status < 400) return { error: redirectErrorFor(status, res.headers, endpoint, op.name, ctx())!, retry: 'never', status };
     const json = res.json;
     const body = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { data?: unknown; errors?: unknown }) : undefined;
     const errors = body && Array.isArray(body.errors) && body.errors.length > 0 ? normalizeErrors(body.errors) : undefined;
@@ -274,13 +280,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const requestLevel = !hasData && (errors === undefined || errors.every((e) => e.path === undefined));
     const ok = status >= 200 && status < 300;
     const graphqlError = (message: string) =>
-      new GraphQLResponseError(`${message}: ${scrub(errors!.map((e) => e.message).join('; '))}`, { ...ctx, errors: scrubJson(errors!), data: scrubJson(body?.data), status });
+      new GraphQLResponseError(`${message}: ${scrub(errors!.map((e) => e.message).join('; '))}`, { ...ctx(), errors: scrubJson(errors!), data: scrubJson(body?.data), status });
     const httpError = (message: string) =>
-      new HttpError(message, { ...ctx, status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? safeStringify(res.json)) });
+      new HttpError(message, { ...ctx(), status, headers: headersToObject(res.headers, auth.secrets()), body: scrub(res.text ?? safeStringify(res.json)) });
 
     // A 401 that carries data is still final (below): replaying it would re-send a mutation the server ran.
     if ((status === 401 && !hasData) || (errors && requestLevel && errorSays(errors, UNAUTHORIZED_PATTERN, UNAUTHORIZED_CODES))) {
-      const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx, status, endpoint });
+      const error = new AuthError(`${op.name} was refused as unauthorized (HTTP ${status})`, { ...ctx(), status, endpoint });
       return { error, retry: 'never', unauthorized: true, status };
     }
     if (hasData) {
@@ -288,7 +294,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (errors) return { error: graphqlError(`${op.name} returned partial data with GraphQL errors${ok ? '' : ` (HTTP ${status})`}`), retry: 'never', status };
       if (!ok) return { error: httpError(`${op.name} failed with HTTP ${status} (the body carried data)`), retry: 'never', status };
     } else {
-      if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx, status, endpoint }), retry: 'never', status };
+      if (status === 403) return { error: new AuthError(`${op.name} is forbidden (HTTP 403)`, { ...ctx(), status, endpoint }), retry: 'never', status };
       if (status === 429 || (errors && errorSays(errors, THROTTLED, THROTTLE_CODES))) {
         const error = errors ? graphqlError(`${op.name} was throttled`) : httpError(`${op.name} was throttled (HTTP 429)`);
         // A throttled field (an error with a path) shows execution had started, and a 5xx may follow partial
@@ -308,7 +314,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         return { error, retry: 'unsafe', status };
       }
       if (errors) return { error: graphqlError(`${op.name} returned GraphQL errors`), retry: 'never', status };
-      return { error: new GraphQLResponseError(`${op.name} returned no data and no errors`, { ...ctx, errors: [], status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} returned no data and no errors`, { ...ctx(), errors: [], status }), retry: 'never', status };
     }
     let value: unknown = body!.data;
     for (const key of op.path) {
@@ -319,7 +325,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       value = (value as Record<string, unknown>)[key];
     }
     if (value === undefined) {
-      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx, errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx(), errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
     }
     if (op.errorTypenames && value !== null && typeof value === 'object') {
       const sent = (value as { __typename?: unknown }).__typename;
@@ -329,7 +335,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         if (typeof sent === 'string' && isErrorMember(value, op.errorTypenames)) {
           const kind = retryableResults[typename];
           // The member's text comes from the server and may echo what we sent: scrub it like any error text.
-          const error = new ApiError(scrubJson(value as { __typename: string }), ctx);
+          const error = new ApiError(scrubJson(value as { __typename: string }), ctx());
           if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
           if (mode === 'throw') return { error, retry: 'never', status };
         } else if (op.successTypenames && !op.successTypenames.includes(typename)) {
@@ -337,7 +343,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           if (mode === 'union') return { ok: true, data: unknownMember(typename, value as Record<string, unknown>) };
           const error = new UnexpectedResultError(
             `${op.name} returned ${scrub(typename.slice(0, 100))}, a result this SDK version does not know (neither a success nor an error member); use .result() to handle it as a value, or update the SDK`,
-            { ...ctx, typename: scrub(typename), result: scrubJson(value) },
+            { ...ctx(), typename: scrub(typename), result: scrubJson(value) },
           );
           return { error, retry: 'never', status };
         }
@@ -399,25 +405,29 @@ export function createExecutor(options: ExecutorOptions): Executor {
       }
       const headers = headersFor(authHeaders, call?.headers ?? undefined);
 
-      // One controller per attempt: the attempt timeout, the call deadline and the caller's signal.
-      const controller = new AbortController();
+      // One control per attempt: the attempt timeout, the call deadline and the caller's signal.
+      const control = new AttemptControl();
       let timedOut: 'attempt' | 'deadline' | undefined;
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
       if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = setTimeout(() => {
+      const timer = setDeadline(Date.now() + Math.max(0, limit), () => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
-        controller.abort();
-      }, Math.max(0, limit));
-      const onAbort = () => controller.abort();
-      userSignal?.addEventListener('abort', onAbort, { once: true });
-      emit?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
-      const attemptStarted = emit ? Date.now() : 0;
+        control.abort();
+      });
+      const onAbort = userSignal ? () => control.abort() : undefined;
+      if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
+      emitCall?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
+      const attemptStarted = emitCall ? Date.now() : 0;
 
       let failure: Failure | undefined;
       let res: TransportResponse | undefined;
       try {
-        res = await transport({ url: endpoint, body, headers, signal: controller.signal, operation: op, variables: vars, maxResponseBytes });
+        res = await transport(
+          native
+            ? new AttemptRequest(endpoint, body, headers, op, vars, maxResponseBytes, control)
+            : { url: endpoint, body, headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
+        );
       } catch (err) {
         if (userSignal?.aborted) throw aborted(attempt);
         if (timedOut === 'deadline') {
@@ -433,15 +443,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
           failure = { error, retry: refused ? 'safe' : 'unsafe' };
         }
       } finally {
-        clearTimeout(timer);
-        userSignal?.removeEventListener('abort', onAbort);
+        clearDeadline(timer);
+        if (onAbort) userSignal!.removeEventListener('abort', onAbort);
       }
 
       if (res !== undefined && res !== null) {
         const outcome = classify(op, res, mode, attempt);
-        if (emit) {
+        if (emitCall) {
           const rawId = requestIdOf(res.headers);
-          emit({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: rawId === undefined ? undefined : scrub(rawId) });
+          emitCall({ type: 'response', operationName: op.name, attempt, status: res.status, durationMs: Date.now() - attemptStarted, requestId: rawId === undefined ? undefined : scrub(rawId) });
         }
         if ('ok' in outcome) {
           return { data: outcome.data as T, response: new ResponseInfo(res.status, res.headers, attempt, Date.now() - started, scrubber) };

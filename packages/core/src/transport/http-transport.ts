@@ -4,7 +4,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type zlib from 'node:zlib';
 import { ResponseTooLargeError } from '../errors/index.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { ATTEMPT, USES_ATTEMPT, DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
 
 export interface HttpTransportOptions {
   /** Your own agent (proxies, TLS options). Default: a keep-alive agent per protocol, owned by this transport. */
@@ -65,24 +65,43 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
     return t;
   }
 
-  return async ({ url, body, headers, signal, operation, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES }) => {
-    const t = target(url);
-    const secure = t.protocol === 'https:';
-    const mod: typeof http | typeof https = secure ? (httpsModule ??= (await import('node:https')).default) : (httpModule ??= (await import('node:http')).default);
-    const agent = options.agent ?? (agents[t.protocol] ??= new mod.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 128, scheduling: 'lifo' }));
-    const payload = Buffer.from(body, 'utf8');
-    const sent: http.OutgoingHttpHeaders = { ...headers, 'content-length': payload.length };
+  function agentFor(t: Target, mod: typeof http | typeof https): http.Agent {
+    return options.agent ?? (agents[t.protocol] ??= new mod.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 128, scheduling: 'lifo' }));
+  }
+
+  // Not an async function: that would wrap the returned promise in another one (two more ticks per call).
+  const transport: Transport = (request) => {
+    const t = target(request.url);
+    const mod = t.protocol === 'https:' ? httpsModule : httpModule;
+    if (mod) return send(request, t, mod, agentFor(t, mod));
+    return (t.protocol === 'https:' ? import('node:https').then((m) => (httpsModule = m.default)) : import('node:http').then((m) => (httpModule = m.default))).then((m) =>
+      send(request, t, m, agentFor(t, m)),
+    );
+  };
+  return Object.assign(transport, { [USES_ATTEMPT]: true });
+
+  function send(request: TransportRequest, t: Target, mod: typeof http | typeof https, agent: http.Agent): Promise<TransportResponse> {
+    const { body, headers, operation, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = request;
+    // The executor's requests carry an AttemptControl: no AbortSignal listener per request (see AttemptControl).
+    const control = request[ATTEMPT];
+    // The body stays a string: Node writes headers and a string body in one write (a Buffer takes a second, writev).
+    // A plain copy loop: `{ ...headers, key: value }` takes V8's slow path (~1.3 µs here, ~3 µs with the add below).
+    const sent: http.OutgoingHttpHeaders = {};
+    for (const key in headers) sent[key] = headers[key];
+    sent['content-length'] = Buffer.byteLength(body);
     if (compression) sent['accept-encoding'] = 'gzip, br';
 
     // Every handler below is exception-safe: a throw inside a stream event would be uncaught and end the process.
     return new Promise<TransportResponse>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
+      const signal = control ? undefined : request.signal;
+      if (control ? control.aborted : signal!.aborted) return reject((control ? control.reason : signal!.reason) ?? new Error('aborted'));
       let settled = false;
       let req: http.ClientRequest | undefined;
+      const detach = () => (control ? control.onAbort(undefined) : signal!.removeEventListener('abort', onAbort));
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
-        signal.removeEventListener('abort', onAbort);
+        detach();
         req?.destroy();
         reject(err);
       };
@@ -132,13 +151,10 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         );
         if (inflate) inflate.on('error', fail);
         res.on('error', fail);
-        res.on('aborted', () => fail(new Error('response aborted')));
-        res.on(
-          'close',
-          guard(() => {
-            if (!res.complete) fail(new Error('connection closed before the response ended'));
-          }),
-        );
+        // A reset mid-body ends in 'close' without 'end' (Node's 'aborted' event comes just before it).
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('connection closed before the response ended'));
+        });
         stream.on(
           'end',
           guard(() => {
@@ -146,15 +162,16 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
             const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
             const out = parseResponse(res.statusCode ?? 0, new NodeHeaders(res.headers), text, res.headers['content-type']);
             settled = true;
-            signal.removeEventListener('abort', onAbort);
+            detach();
             resolve(out);
           }),
         );
       };
       // Abort covers connecting, waiting for headers and reading the body alike.
       const onAbort = () => {
-        req?.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        fail(signal.reason ?? new Error('aborted'));
+        const reason = control ? control.reason : signal!.reason;
+        req?.destroy(reason instanceof Error ? reason : new Error('aborted'));
+        fail(reason ?? new Error('aborted'));
       };
       try {
         req = mod.request(
@@ -179,9 +196,10 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         // Invalid header values and the like throw synchronously.
         return fail(err);
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (control) control.onAbort(onAbort);
+      else signal!.addEventListener('abort', onAbort, { once: true });
       req.on('error', fail);
-      req.end(payload);
+      req.end(body);
     });
-  };
+  }
 }

@@ -160,6 +160,23 @@ export function envLogLevel(name: string, value: string | undefined = typeof pro
 const line = (message: string) => console.error(message);
 const stderrLogger: Logger = { debug: line, info: line, warn: line, error: line };
 
+/** The logger a client writes to and its threshold, after `SDK_LOG`; no sink when logging is off. */
+function sinkOf(logger: Logger | undefined, level: LogLevel, name: string): { sink: Logger | undefined; threshold: number } {
+  const fromEnv = envLogLevel(name);
+  const effectiveLevel = fromEnv ?? level;
+  const sink = effectiveLevel === 'off' ? undefined : (logger ?? (fromEnv ? stderrLogger : undefined));
+  return { sink, threshold: LEVELS[effectiveLevel] };
+}
+
+/**
+ * Whether anyone wants the per-call `request`/`response` events (a hook, or a logger at debug level):
+ * when nobody does, the executor does not build them (they are most of what logging costs a call).
+ */
+export function wantsCallEvents(logger: Logger | undefined, level: LogLevel, onEvent: ((event: SdkEvent) => void) | undefined, name: string): boolean {
+  const { sink, threshold } = sinkOf(logger, level, name);
+  return onEvent !== undefined || (sink !== undefined && threshold <= LEVELS.debug);
+}
+
 /**
  * Builds the emit function a client uses, or undefined when nobody listens (so the hot path skips
  * building events). Every event passes the scrubber before anyone sees it: errors are scrubbed in place,
@@ -173,11 +190,8 @@ export function createEmitter(
   scrubber: Scrubber,
   context: EmitterContext,
 ): ((event: SdkEvent) => void) | undefined {
-  const fromEnv = envLogLevel(context.name);
-  const effectiveLevel = fromEnv ?? level;
-  const sink = logger ?? (fromEnv && fromEnv !== 'off' ? stderrLogger : undefined);
-  if (!onEvent && (!sink || effectiveLevel === 'off')) return undefined;
-  const threshold = LEVELS[effectiveLevel];
+  const { sink, threshold } = sinkOf(logger, level, context.name);
+  if (!onEvent && !sink) return undefined;
   const prefix = `[${context.name}] `;
   // A throwing hook or logger must never break a request, a retry or a subscription: errors are dropped.
   return (event) => {

@@ -18,6 +18,8 @@ export interface TransportRequest {
    * Absent for transports called by older executors: use DEFAULT_MAX_RESPONSE_BYTES.
    */
   maxResponseBytes?: number;
+  /** @internal The executor's cancellation of this attempt (see AttemptControl). */
+  [ATTEMPT]?: AttemptControl;
 }
 
 /** Read access to response headers: a WHATWG `Headers` satisfies it. */
@@ -33,6 +35,80 @@ export interface TransportResponse {
   /** The parsed JSON body; `undefined` when the body was not JSON (then `text` holds it). */
   json: unknown;
   text?: string;
+}
+
+/**
+ * How the executor cancels an attempt (timeout, deadline, the caller's abort). A transport reads
+ * `request.signal` as usual, and only then is an AbortController made: adding and removing one listener on
+ * an AbortSignal costs ~13 µs on Node 20, about a tenth of a small call, so the SDK's own transports take
+ * the single callback slot below instead. Internal: found on a request under the ATTEMPT symbol.
+ */
+export class AttemptControl {
+  aborted = false;
+  reason: unknown = undefined;
+  #controller: AbortController | undefined;
+  #listener: ((reason: unknown) => void) | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    // The reason an AbortController gives when none is passed, so transports see the same either way.
+    this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
+    this.#controller?.abort(this.reason);
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.(this.reason);
+  }
+
+  /** The one abort callback (a transport's); `undefined` removes it. */
+  onAbort(listener: ((reason: unknown) => void) | undefined): void {
+    this.#listener = listener;
+  }
+}
+
+/** The key of a request's AttemptControl (absent on requests built by anything but the executor). */
+export const ATTEMPT: unique symbol = Symbol('@sdk/core.attempt');
+
+/**
+ * Marks a transport that cancels through a request's [ATTEMPT] and never reads `request.signal` (the SDK's
+ * own httpTransport, and wrappers that pass requests through to one): the executor then sends it an
+ * AttemptRequest, which makes no AbortController at all.
+ */
+export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
+
+/**
+ * An attempt's request for a transport marked USES_ATTEMPT. A class (a literal with a `signal` getter costs
+ * ~1.5 µs to build); `signal` is still there, made on first read, for anything that does read it.
+ */
+export class AttemptRequest implements TransportRequest {
+  readonly [ATTEMPT]: AttemptControl;
+  constructor(
+    readonly url: string,
+    readonly body: string,
+    readonly headers: Record<string, string>,
+    readonly operation: OperationDescriptor,
+    readonly variables: Record<string, unknown>,
+    readonly maxResponseBytes: number,
+    control: AttemptControl,
+  ) {
+    this[ATTEMPT] = control;
+  }
+  get signal(): AbortSignal {
+    return this[ATTEMPT].signal;
+  }
+}
+
+/** Whether `transport` is marked USES_ATTEMPT. */
+export function usesAttempt(transport: Transport): boolean {
+  return (transport as { [USES_ATTEMPT]?: unknown })[USES_ATTEMPT] === true;
 }
 
 /**
