@@ -72,6 +72,7 @@ class PendingSubscription implements Subscription<unknown> {
   #inner: Promise<Subscription<unknown>>;
   #settle!: (inner: Subscription<unknown> | undefined, error?: unknown) => void;
   #cancelled = false;
+  #thrown = false;
   #waiting: Set<PendingSubscription>;
 
   constructor(operationName: string, waiting: Set<PendingSubscription>) {
@@ -97,7 +98,15 @@ class PendingSubscription implements Subscription<unknown> {
 
   next(): Promise<IteratorResult<unknown, undefined>> {
     if (this.#cancelled) return Promise.resolve(DONE);
-    return this.#inner.then((inner) => inner.next());
+    // As a real subscription: a loop stopped while it waits ends with `done`; a failure is thrown once.
+    return this.#inner.then(
+      (inner) => inner.next(),
+      (error: unknown) => {
+        if (this.#cancelled || this.#thrown) return DONE;
+        this.#thrown = true;
+        throw error;
+      },
+    );
   }
 
   return(): Promise<IteratorResult<unknown, undefined>> {
