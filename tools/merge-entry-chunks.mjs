@@ -13,6 +13,9 @@ import { pathToFileURL } from 'node:url';
 const CHUNK_IMPORT = /(import|export)\s*\{([^}]*)\}\s*from\s*"\.\/(chunk-[\w-]+\.js)"/g;
 const CHUNK_BARE_IMPORT = /import\s*"\.\/(chunk-[\w-]+\.js)"/g;
 
+/** Longest output line (see the tsup configs): an uncaught error prints its whole source line. */
+export const LINE_LIMIT = 240;
+
 const tag = (chunk) => `__chunk_${chunk.replace(/^chunk-|\.js$/g, '').replace(/\W/g, '_')}_`;
 
 export async function mergeEntryChunks(dist, entry = 'index.js') {
@@ -39,6 +42,7 @@ export async function mergeEntryChunks(dist, entry = 'index.js') {
     target: 'node20',
     minifyWhitespace: true,
     minifySyntax: true,
+    lineLimit: LINE_LIMIT,
     plugins: [external],
     logLevel: 'silent',
   });

@@ -15,4 +15,8 @@ export const vendorTsup = () =>
     // Less source for V8 to parse at import (cold start); names are kept, so stack traces still name functions.
     minifyWhitespace: true,
     minifySyntax: true,
+    // Short lines: Node prints the whole source line above an uncaught error's stack (no 60 KB lines in users' logs).
+    esbuildOptions: (options) => {
+      options.lineLimit = 240; // as tools/merge-entry-chunks.mjs
+    },
   });
