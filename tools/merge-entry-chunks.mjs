@@ -60,7 +60,11 @@ export async function mergeEntryChunks(dist, entry = 'index.js') {
         return `${kind}{${specs.join(',')}}from"./${entry}"`;
       })
       .replace(CHUNK_BARE_IMPORT, (all, chunk) => (folded.includes(chunk) ? `import"./${entry}"` : all));
-    if (next !== text) writeFileSync(path, next);
+    // A bare import of the entry beside a named one is redundant, and bundlers warn about it (sideEffects: false).
+    const esc = entry.replace(/\./g, '\\.');
+    const named = new RegExp(`\\}\\s*from\\s*"\\./${esc}"`).test(next);
+    const tidy = named ? next.replace(new RegExp(`import\\s*"\\./${esc}";?`, 'g'), '') : next;
+    if (tidy !== text) writeFileSync(path, tidy);
   }
   writeFileSync(join(dist, entry), merged.outputFiles[0].contents);
   for (const chunk of folded) rmSync(join(dist, chunk));
