@@ -123,3 +123,133 @@ describe('one frozen headers object per token', () => {
     expect(invalidated).toEqual(['tok-A']);
   });
 });
+
+describe('a hostile server against the default transport (no "aborted" listener any more)', () => {
+  const modes = {
+    'resets the socket half-way through the body': (res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data":{"debitAccount":{');
+      setTimeout(() => res.socket?.resetAndDestroy?.() ?? res.socket?.destroy(), 20);
+    },
+    'closes (FIN) half-way through a content-length body': (res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data":{"debitAccount":{');
+      setTimeout(() => res.socket?.end(), 20);
+    },
+    'closes half-way through a chunked body (no last chunk)': (res: import('node:http').ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":{"debitAccount":{');
+      setTimeout(() => res.socket?.end(), 20);
+    },
+  };
+  for (const [name, mode] of Object.entries(modes)) {
+    it(`${name}: a ConnectionError, the mutation is not re-sent; a query is retried and succeeds`, async () => {
+      const server = await hostileServer((req, res, n) => {
+        if (req.json?.operationName === 'GetAccount' && n > 1) return sendJson(res, { data: account });
+        mode(res);
+      });
+      const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-r1' } }, endpoint: server.url, timeoutMs: 5_000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+      const started = Date.now();
+      const err = await totogi.debitAccount({ input: { providerId: 'p1', accountId: 'acc-1', amount: 5, mode: 'IMMEDIATE' } }).catch((e: unknown) => e);
+      expect((err as Error).name).toBe('ConnectionError');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(server.receipts('DebitAccount')).toBe(1);
+      const got = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' });
+      expect(got).toMatchObject({ id: 'acc-1' });
+      expect(server.receipts('GetAccount')).toBe(2);
+    });
+  }
+
+  it('a body longer than its content-length: the declared bytes are the answer, and the next call is unharmed', async () => {
+    const json = JSON.stringify({ data: account });
+    const server = await hostileServer((_req, res, n) => {
+      if (n === 0) {
+        res.socket!.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(json)}\r\n\r\n${json}{"data":{"getAccount":{"id":"SMUGGLED"}}}`);
+        return;
+      }
+      sendJson(res, { data: account });
+    });
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-r2' } }, endpoint: server.url, timeoutMs: 2_000, retry: 0 });
+    const first = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' });
+    expect(first).toMatchObject({ id: 'acc-1' });
+    const second = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-2' });
+    expect(second).toMatchObject({ id: 'acc-1' });
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('multi-byte UTF-8 variables arrive whole (content-length counts bytes, not characters)', async () => {
+    const id = 'acc-Ω-账户-😀-\u00e9\u0301';
+    const server = await hostileServer((_req, res) => sendJson(res, { data: account }));
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-u1' } }, endpoint: server.url, retry: 0 });
+    await totogi.getAccount({ providerId: 'p1', accountId: id });
+    await totogi.getAccount({ providerId: 'p1', accountId: 'plain' });
+    expect(server.received[0]!.json?.variables).toMatchObject({ accountId: id });
+    expect(Number(server.received[0]!.headers['content-length'])).toBe(Buffer.byteLength(server.received[0]!.raw));
+    expect(server.received[1]!.json?.variables).toMatchObject({ accountId: 'plain' });
+  });
+});
+
+describe('aborts racing the response', () => {
+  it('an abort exactly as the response ends, and a timer due at the same moment, leave the result or a clean AbortError, never a hang', async () => {
+    const server = await hostileServer((_req, res) => setTimeout(() => sendJson(res, { data: account }), 30));
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-a1' } }, endpoint: server.url, timeoutMs: 31, retry: 0 });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = new AbortController();
+      setTimeout(() => c.abort(new Error('late')), 28 + (i % 5));
+      const r = await Promise.race([
+        totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }, { signal: c.signal }).then(
+          () => 'ok',
+          (e: Error) => e.name,
+        ),
+        new Promise<string>((r) => setTimeout(() => r('hang'), 2_000)),
+      ]);
+      outcomes.push(r);
+    }
+    expect(outcomes.filter((o) => !['ok', 'AbortError', 'TimeoutError'].includes(o))).toEqual([]);
+  });
+
+  it('a caller signal aborted during the retry backoff stops the call: no further request', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { errors: [{ message: 'busy' }] }, 503));
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-a2' } }, endpoint: server.url, retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 200 } });
+    const c = new AbortController();
+    const pending = totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }, { signal: c.signal }).catch((e: unknown) => e);
+    await until(() => server.received.length === 1);
+    await new Promise((r) => setTimeout(r, 30));
+    c.abort();
+    expect(await pending).toBeInstanceOf(AbortError);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('an already-aborted signal sends nothing', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: debit }));
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-a3' } }, endpoint: server.url });
+    const err = await totogi.debitAccount({ input: { providerId: 'p1', accountId: 'acc-1', amount: 5, mode: 'IMMEDIATE' } }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.received).toHaveLength(0);
+  });
+});
+
+describe('events when only SDK_LOG asks for them', () => {
+  it('SDK_LOG=debug with no logger and no hook still logs request and response lines, scrubbed', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: account }, 200, { 'x-request-id': 'rid-tok-secret-9f8e7d6c' }));
+    const lines: string[] = [];
+    const original = console.error;
+    const before = process.env.SDK_LOG;
+    process.env.SDK_LOG = 'totogi=debug';
+    console.error = (m: unknown) => void lines.push(String(m));
+    try {
+      const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-secret-9f8e7d6c' } }, endpoint: server.url, retry: 0 });
+      await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' });
+    } finally {
+      console.error = original;
+      if (before === undefined) delete process.env.SDK_LOG;
+      else process.env.SDK_LOG = before;
+    }
+    expect(lines.some((l) => /GetAccount/.test(l) && /request|→|sending/i.test(l))).toBe(true);
+    expect(lines.some((l) => /200/.test(l))).toBe(true);
+    expect(lines.join('\n')).not.toContain('tok-secret-9f8e7d6c');
+  });
+});
