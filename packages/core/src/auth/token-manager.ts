@@ -296,6 +296,8 @@ export interface TokenAuthOptions {
   secrets?: readonly string[];
 }
 
+const SENT_TOKEN_HISTORY = 8;
+
 /** An AuthStrategy over any TokenProvider (a TokenManager or the caller's own). */
 export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {}): AuthStrategy {
   if (!provider || typeof provider.getAccessToken !== 'function') {
@@ -307,12 +309,16 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
   // The same frozen object while the token stays the same: the executor merges it with its own headers once.
   let lastToken: string | undefined;
   let lastHeaders: Readonly<Record<string, string>> = {};
+  // Tokens this strategy has sent, newest last: a provider without secrets() (`{ getAccessToken }`, as the
+  // READMEs show) still has them scrubbed when a server echoes one; bounded like the scrubber's history.
+  let sentTokens: readonly string[] = [];
   return {
     async headers(context) {
       const token = await provider.getAccessToken(context.signal);
       if (token !== lastToken || lastToken === undefined) {
         lastHeaders = Object.freeze({ [header]: prefix + token });
         lastToken = token;
+        if (typeof token === 'string' && !sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
       }
       return lastHeaders as Record<string, string>;
     },
@@ -321,7 +327,7 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
       const value = sent[header];
       return provider.invalidate(value === undefined ? '' : value.slice(prefix.length), context.signal);
     },
-    secrets: () => [...extra, ...(provider.secrets?.() ?? [])],
+    secrets: () => [...extra, ...(provider.secrets?.() ?? []), ...sentTokens],
     connect: (emit) => provider.connect?.(emit),
   };
 }

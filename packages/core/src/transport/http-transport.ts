@@ -100,6 +100,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       if (control ? control.aborted : signal?.aborted) return reject((control ? control.reason : signal?.reason) ?? new Error('aborted'));
       let settled = false;
       let req: http.ClientRequest | undefined;
+      let response: http.IncomingMessage | undefined;
       const detach = () => (control ? control.offAbort(onAbort) : signal?.removeEventListener('abort', onAbort));
       const fail = (err: unknown) => {
         if (settled) return;
@@ -180,6 +181,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
         req = mod.request(
           { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.path, method: 'POST', headers: sent, agent },
           guard((res: http.IncomingMessage) => {
+            response = res;
             const encoding = res.headers['content-encoding'];
             if ((encoding === 'gzip' || encoding === 'br' || encoding === 'deflate') && !zlibModule) {
               res.pause();
@@ -201,7 +203,11 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       }
       if (control) control.onAbort(onAbort);
       else signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', fail);
+      // Bytes past a complete response (more than its content-length) fail the socket's parser after the
+      // response was read whole: that response is still the answer, and 'end' delivers it.
+      req.on('error', (err) => {
+        if (!response?.complete) fail(err);
+      });
       req.end(body);
     });
   }
