@@ -253,3 +253,20 @@ describe('events when only SDK_LOG asks for them', () => {
     expect(lines.join('\n')).not.toContain('tok-secret-9f8e7d6c');
   });
 });
+
+describe('a careless token provider', () => {
+  for (const [name, value] of [
+    ['undefined (process.env.TOTOGI_JWT! unset, as in the README)', undefined],
+    ['an empty string', ''],
+    ['a number', 42],
+  ] as const) {
+    it(`returning ${name}: a ValidationError naming the token, and nothing is sent`, async () => {
+      const server = await hostileServer((_req, res) => sendJson(res, { data: account }));
+      const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => value as unknown as string } }, endpoint: server.url, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+      const err = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }).catch((e: unknown) => e);
+      expect((err as Error).name).toBe('ValidationError');
+      expect((err as Error).message).toMatch(/token/i);
+      expect(server.received).toHaveLength(0);
+    });
+  }
+});
