@@ -316,9 +316,13 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
     async headers(context) {
       const token = await provider.getAccessToken(context.signal);
       if (token !== lastToken || lastToken === undefined) {
+        // Checked once per token: `process.env.TOKEN!` unset must not go out as the header "undefined".
+        if (typeof token !== 'string' || token === '') {
+          throw new ValidationError(`tokenProvider.getAccessToken() must return a non-empty string token, got ${token === '' ? 'an empty string' : typeof token}`, { field: 'tokenProvider' });
+        }
         lastHeaders = Object.freeze({ [header]: prefix + token });
         lastToken = token;
-        if (typeof token === 'string' && !sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
+        if (!sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
       }
       return lastHeaders as Record<string, string>;
     },
