@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, TimeoutError, httpTransport, type Transport } from '@sdk/core';
 import { createTotogiClient } from '@sdk/totogi';
+import { createWhereverClient } from '@sdk/wherever';
 import { closeAll, hostileServer, sendJson } from './lib.js';
 import { VENDORS } from './transport-vendors.js';
 
@@ -269,4 +270,29 @@ describe('a careless token provider', () => {
       expect(server.received).toHaveLength(0);
     });
   }
+});
+
+describe('abort before a socket exists, and a careless direct call', () => {
+  it('an abort in the same tick as the call (API key: no await before the send) sends no mutation', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { updateSim: { iccid: '8988280666000000001', statusid: 3 } } }));
+    const wherever = createWhereverClient({ apiKey: 'wk-same-tick-key', endpoint: server.url });
+    // Warm the keep-alive pool too: a pooled socket must not carry the aborted request either.
+    await wherever.getCustomerData().catch(() => undefined);
+    for (let i = 0; i < 5; i++) {
+      const c = new AbortController();
+      const pending = wherever.updateSim({ iccid: '8988280666000000001', statusid: 3 }, { signal: c.signal }).catch((e: unknown) => e);
+      c.abort();
+      expect(await pending).toBeInstanceOf(AbortError);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.receipts('UpdateSim')).toBe(0);
+  });
+
+  it('httpTransport() called by hand without a signal still answers (no TypeError on signal)', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { ok: true } }));
+    const send = httpTransport();
+    const res = await send({ url: server.url, body: '{"query":"{ok}"}', headers: { 'content-type': 'application/json' }, operation: { name: 'Ok', kind: 'query', document: '{ok}', path: [] } } as never);
+    expect(res.status).toBe(200);
+    expect(server.received).toHaveLength(1);
+  });
 });
