@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, TimeoutError, httpTransport, type Transport } from '@sdk/core';
 import { createTotogiClient } from '@sdk/totogi';
 import { createWhereverClient } from '@sdk/wherever';
-import { closeAll, hostileServer, sendJson } from './lib.js';
+import { closeAll, everythingShown, hostileServer, leaks, sendJson } from './lib.js';
 import { VENDORS } from './transport-vendors.js';
 
 afterEach(closeAll);
@@ -294,5 +294,26 @@ describe('abort before a socket exists, and a careless direct call', () => {
     const res = await send({ url: server.url, body: '{"query":"{ok}"}', headers: { 'content-type': 'application/json' }, operation: { name: 'Ok', kind: 'query', document: '{ok}', path: [] } } as never);
     expect(res.status).toBe(200);
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('request ids echoing the token of a README-style provider (no secrets())', () => {
+  it('are scrubbed on errors (the lazy error context) and on a success response, and after the token rotated', async () => {
+    const T1 = 'jwt-one-5c2e8a7f1d9b';
+    const T2 = 'jwt-two-8b1d4f6e2a7c';
+    let token = T1;
+    const server = await hostileServer((req, res, n) => {
+      const echoed = String(req.headers.authorization);
+      if (n === 1) return sendJson(res, { errors: [{ message: 'boom' }] }, 500, { 'x-request-id': `rid-${echoed}`, 'x-amzn-requestid': `rid-${echoed}` });
+      sendJson(res, { data: account }, 200, { 'x-request-id': `rid-${echoed}`, 'x-amzn-requestid': `rid-${echoed}` });
+    });
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => token } }, endpoint: server.url, retry: 0 });
+    const { response } = await totogi.getAccount.withResponse({ providerId: 'p1', accountId: 'acc-1' });
+    token = T2;
+    const err = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const shown = `${everythingShown(err)}\n${everythingShown(response)}\n${String(response.requestId)}\n${String((err as { requestId?: string }).requestId)}`;
+    expect(leaks(shown, [T1, T2])).toEqual([]);
+    expect(server.received.map((r) => r.headers.authorization)).toEqual([T1, T2]);
   });
 });
