@@ -317,3 +317,29 @@ describe('request ids echoing the token of a README-style provider (no secrets()
     expect(server.received.map((r) => r.headers.authorization)).toEqual([T1, T2]);
   });
 });
+
+describe('a token that cannot be a header value', () => {
+  it('(CR/LF from a bad secret store) is a ValidationError that names the field, never retried, nothing sent, the token not shown', async () => {
+    const bad = 'jwt-bad-7e1c\r\nx-injected: 1';
+    const server = await hostileServer((_req, res) => sendJson(res, { data: account }));
+    let asked = 0;
+    const totogi = createTotogiClient({
+      auth: {
+        tokenProvider: {
+          getAccessToken: async () => {
+            asked++;
+            return bad;
+          },
+        },
+      },
+      endpoint: server.url,
+      retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const err = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('ValidationError');
+    expect((err as { field?: string }).field).toBe('tokenProvider');
+    expect(everythingShown(err)).not.toContain('jwt-bad-7e1c');
+    expect(asked).toBe(1);
+    expect(server.received).toHaveLength(0);
+  });
+});
