@@ -297,6 +297,8 @@ export interface TokenAuthOptions {
 }
 
 const SENT_TOKEN_HISTORY = 8;
+// What Node's http client rejects in a header value (checkInvalidHeaderChar).
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** An AuthStrategy over any TokenProvider (a TokenManager or the caller's own). */
 export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {}): AuthStrategy {
@@ -319,6 +321,10 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
         // Checked once per token: `process.env.TOKEN!` unset must not go out as the header "undefined".
         if (typeof token !== 'string' || token === '') {
           throw new ValidationError(`tokenProvider.getAccessToken() must return a non-empty string token, got ${token === '' ? 'an empty string' : typeof token}`, { field: 'tokenProvider' });
+        }
+        // Node refuses such a header when sending, which would look like a network failure (and be retried).
+        if (INVALID_HEADER_CHAR.test(token)) {
+          throw new ValidationError('tokenProvider.getAccessToken() returned a token with characters a header cannot carry (control characters or line breaks)', { field: 'tokenProvider' });
         }
         lastHeaders = Object.freeze({ [header]: prefix + token });
         lastToken = token;
