@@ -45,6 +45,26 @@ it('spans are recorded and traceparent injected when the provider is registered 
   expect(names).toContain('app-work');
   expect(server.received[0]!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 
+  // The traced copy (to add traceparent) keeps the default path free of per-call AbortControllers.
+  const Original = globalThis.AbortController;
+  let made = 0;
+  globalThis.AbortController = class extends Original {
+    constructor() {
+      super();
+      made++;
+    }
+  };
+  try {
+    await trace.getTracer('app').startActiveSpan('app-work-2', async (span) => {
+      await totogi.getAccount({ providerId: 'p1', accountId: 'acc-2' });
+      span.end();
+    });
+  } finally {
+    globalThis.AbortController = Original;
+  }
+  expect(server.received[1]!.headers.traceparent).toBeDefined();
+  expect(made).toBe(0);
+
   const err = await totogi.getAccount({ providerId: 'p1', accountId: 'stall' }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(TimeoutError);
   for (let i = 0; i < 100 && torn < 1; i++) await new Promise((r) => setTimeout(r, 10));
