@@ -4,6 +4,7 @@
  * request/response events are built only when someone listens. Each test attacks one of those as a hostile
  * server, a careless caller or a user's wrapper would, and counts at the server.
  */
+import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, TimeoutError, httpTransport, type Transport } from '@sdk/core';
 import { createTotogiClient } from '@sdk/totogi';
@@ -341,5 +342,46 @@ describe('a token that cannot be a header value', () => {
     expect(everythingShown(err)).not.toContain('jwt-bad-7e1c');
     expect(asked).toBe(1);
     expect(server.received).toHaveLength(0);
+  });
+});
+
+describe('a raw server that answers twice', () => {
+  it('an unsolicited second response on an idle keep-alive socket is never taken as the next call\'s answer', async () => {
+    const good = JSON.stringify({ data: account });
+    const evil = JSON.stringify({ data: { getAccount: { ...(account as { getAccount: object }).getAccount, id: 'SMUGGLED' } } });
+    const wire = (b: string) => `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+    let requests = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      let buf = '';
+      s.on('data', (d: Buffer) => {
+        buf += d.toString('latin1');
+        for (let guard = 0; guard < 10; guard++) {
+          const h = buf.indexOf('\r\n\r\n');
+          if (h < 0) return;
+          const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, h))?.[1] ?? 0);
+          if (buf.length < h + 4 + len) return;
+          buf = buf.slice(h + 4 + len);
+          if (requests++ === 0) {
+            s.write(wire(good));
+            setTimeout(() => s.writable && s.write(wire(evil)), 30);
+          } else setTimeout(() => s.writable && s.write(wire(good)), 50);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+      const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-twice' } }, endpoint: url, timeoutMs: 2_000, retry: 0 });
+      await totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' });
+      await new Promise((r) => setTimeout(r, 80));
+      const second = await totogi.getAccount({ providerId: 'p1', accountId: 'acc-2' });
+      expect(second).toMatchObject({ id: 'acc-1' });
+      expect(requests).toBe(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
   });
 });
