@@ -31,6 +31,7 @@ const ours = [...self.entries()].filter(([k]) => /(core|wherever|totogi|myphone)
 const gc = [...self.entries()].filter(([k]) => k.startsWith('(garbage collector)')).reduce((a, [, v]) => a + v, 0);
 const idle = [...self.entries()].filter(([k]) => /^\((idle|program)\)/.test(k)).reduce((a, [, v]) => a + v, 0);
 const busy = total - idle;
-console.log(`\n${which}: busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms; our packages ${((100 * ours) / busy).toFixed(1)}% of busy self time, GC ${((100 * gc) / busy).toFixed(1)}%`);
+const calls = Number(callsArg) + 500; // with the warm-up
+console.log(`\n${which}: busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms; our packages ${((100 * ours) / busy).toFixed(1)}% of busy self time (${(ours / calls).toFixed(1)} µs per call), GC ${((100 * gc) / busy).toFixed(1)}%`);
 console.log('self ms  % busy  function  location');
 for (const [k, us] of top) console.log(`${(us / 1000).toFixed(1).padStart(7)}  ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);

@@ -17,6 +17,7 @@ import { CORE_VERSION } from '../version.js';
 import { ResponseInfo, createEmitter, requestIdOf, retryReason, wantsCallEvents, type Logger, type LogLevel, type SdkEvent } from './observability.js';
 import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
+import { clearDeadline, setDeadline } from './deadlines.js';
 import { httpTransport } from './http-transport.js';
 import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
@@ -413,10 +414,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
       if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = setTimeout(() => {
+      const timer = setDeadline(Date.now() + Math.max(0, limit), () => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
         control.abort();
-      }, Math.max(0, limit));
+      });
       const onAbort = userSignal ? () => control.abort() : undefined;
       if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
       emitCall?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
@@ -446,7 +447,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           failure = { error, retry: refused ? 'safe' : 'unsafe' };
         }
       } finally {
-        clearTimeout(timer);
+        clearDeadline(timer);
         if (onAbort) userSignal!.removeEventListener('abort', onAbort);
       }
 
