@@ -385,3 +385,25 @@ describe('a raw server that answers twice', () => {
     }
   });
 });
+
+describe('the shared attempt timer (deadlines.ts) and the wall clock', () => {
+  it('a wall clock stepped back an hour mid-attempt (NTP, a resumed VM) does not postpone timeoutMs', async () => {
+    const server = await stalling();
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-clock' } }, endpoint: server.url, timeoutMs: 150, retry: 0 });
+    const realNow = Date.now.bind(Date);
+    const pending = totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await until(() => server.received.length === 1);
+    Date.now = () => realNow() - 3_600_000;
+    try {
+      const outcome = await Promise.race([pending, new Promise((r) => setTimeout(() => r('still pending after 2s'), 2_000))]);
+      expect(outcome).toBeInstanceOf(TimeoutError);
+    } finally {
+      Date.now = realNow;
+      await server.close();
+      await pending;
+    }
+  });
+});
