@@ -414,7 +414,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
       if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = setDeadline(Date.now() + Math.max(0, limit), () => {
+      const timer = setDeadline(performance.now() + Math.max(0, limit), () => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
         control.abort();
       });
