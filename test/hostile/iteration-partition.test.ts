@@ -8,7 +8,9 @@ import { PaginationError, ValidationError } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
 import { createTotogiClient } from '@sdk/totogi';
 import { closeAll, hostileServer, sendJson } from './lib.js';
-import { fleetIccids, simsServer } from './iteration-servers.js';
+import { fleetIccids, simsServer, token } from './iteration-servers.js';
+
+type SimVars = { limit?: number; nextToken?: string; filter?: { iccid?: { beginsWith?: string } } };
 
 afterEach(closeAll);
 
@@ -21,7 +23,7 @@ function tally(server: { requests: Record<string, unknown>[] }) {
 describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
   const fleet = fleetIccids(20_000);
 
-  it('8 parts, unordered: every ICCID exactly once; page requests ≤ 1.1× a sequential walk (plus probes); at most 8 in flight', async () => {
+  it('8 parts, unordered: every ICCID exactly once; page requests ≤ 1.1× a sequential walk; every other request is a reported probe; at most 8 in flight', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
     const server = await simsServer(fleet, {
@@ -35,12 +37,15 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
     });
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
     const seen: string[] = [];
-    for await (const sim of wherever.listSims.all({ limit: 100 }, { parts: 8 })) seen.push(sim.iccid);
+    const walk = wherever.listSims.all({ limit: 100 }, { parts: 8 });
+    for await (const sim of walk) seen.push(sim.iccid);
     expect(seen).toHaveLength(fleet.length);
     expect(new Set(seen).size).toBe(fleet.length);
     const { probes, pages } = tally(server);
-    console.log(`partitioned 20,000: ${pages} page requests (sequential: 200), ${probes} probes, max ${maxInFlight} in flight`);
+    console.log(`partitioned 20,000: ${pages} page requests (sequential: 200), ${probes} probes, ${walk.stats.probes} planning requests reported, max ${maxInFlight} in flight`);
     expect(pages).toBeLessThanOrEqual(220);
+    // The walk reports what it spent planning: every request is a page handed over or a reported probe.
+    expect(server.requests).toHaveLength(200 + walk.stats.probes);
     expect(maxInFlight).toBeLessThanOrEqual(8);
   });
 
@@ -73,20 +78,23 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
     expect(new Set(seen).size).toBe(3000);
   });
 
-  it('a server that filters the probes but not the pages cannot make parts overlap: PaginationError, no duplicate handed out', async () => {
+  it.each([
+    ['the first page of every part', (v: SimVars) => v.limit !== 1 && !v.nextToken && Boolean(v.filter?.iccid?.beginsWith)],
+    ['every page after a first page', (v: SimVars) => v.limit !== 1 && Boolean(v.nextToken)],
+  ])('a server that filters the probes but not %s cannot make parts overlap: PaginationError, no duplicate handed out', async (_label, faulty) => {
     const server = await simsServer(fleet.slice(0, 3000), {
       fault: (req, _n, res) => {
-        const v = (req.json?.variables ?? {}) as { limit?: number; nextToken?: string };
-        if (v.limit === 1 || v.nextToken) return false;
-        // First page of every part: the first 100 SIMs of the whole fleet, whatever the prefix.
-        sendJson(res, { data: { listSims: { items: fleet.slice(0, 100).map((iccid) => ({ iccid })), nextToken: null, totalSims: 100 } } });
+        const v = (req.json?.variables ?? {}) as SimVars;
+        if (!faulty(v)) return false;
+        // SIMs of another range of the fleet, whatever the prefix.
+        sendJson(res, { data: { listSims: { items: fleet.slice(-10).map((iccid) => ({ iccid })), nextToken: v.nextToken ? null : token(10), totalSims: 10 } } });
         return true;
       },
     });
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url });
     const seen: string[] = [];
     const err = await (async () => {
-      for await (const sim of wherever.listSims.all({ limit: 100 }, { parts: 4 })) seen.push(sim.iccid);
+      for await (const sim of wherever.listSims.all({ limit: 10 }, { parts: 4 })) seen.push(sim.iccid);
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PaginationError);
     expect(String((err as Error).message)).toMatch(/does not filter as documented/);
@@ -182,21 +190,27 @@ describe('partitioned walks (wherever listSims by ICCID prefix)', () => {
 });
 
 describe('segments across processes (built packages)', () => {
-  const runWorkers = (vendor: string, url: string, n: number) =>
-    Promise.all(
+  type WorkerReport = { seen: string[]; pages: number; probes: number };
+  const runWorkers = async (vendor: string, url: string, n: number) => {
+    const reports = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        new Promise<string[]>((resolve, reject) => {
+        new Promise<WorkerReport>((resolve, reject) => {
           const child = fork(new URL('./segment-worker.mjs', import.meta.url), [vendor, url, String(i), String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-          child.once('message', (m) => resolve(m as string[]));
+          child.once('message', (m) => resolve(m as WorkerReport));
           child.once('exit', (code) => code && reject(new Error(`worker ${i} exited ${code}`)));
         }),
       ),
     );
+    // Every request the server got is a page some worker was handed or a probe some worker reported.
+    const accounted = reports.reduce((sum, r) => sum + r.pages + r.probes, 0);
+    return { seen: reports.map((r) => r.seen), accounted };
+  };
 
   it('wherever: 4 processes, each walking segment i of 4, together see every ICCID exactly once', async () => {
     const fleet = fleetIccids(6000);
     const server = await simsServer(fleet);
-    const seen = await runWorkers('wherever', server.url, 4);
+    const { seen, accounted } = await runWorkers('wherever', server.url, 4);
+    expect(accounted).toBe(server.requests.length);
     expect(seen.every((s) => s.length > 0)).toBe(true);
     const all = seen.flat();
     expect(all).toHaveLength(fleet.length);
@@ -210,7 +224,8 @@ describe('segments across processes (built packages)', () => {
       const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, k) => ({ id: String(offset + k) }));
       sendJson(res, { data: { simcards: { items, count: total } } });
     });
-    const seen = await runWorkers('myphone', server.url, 4);
+    const { seen, accounted } = await runWorkers('myphone', server.url, 4);
+    expect(accounted).toBe(server.received.length);
     expect(seen.every((s) => s.length > 0)).toBe(true);
     const all = seen.flat();
     expect(all).toHaveLength(total);

@@ -15,7 +15,7 @@ export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, 
 export { CORE_VERSION } from './version.js';
 export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type SplitSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { validateVariables } from './transport/validate.js';
-export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher, type PartitionState } from './paginate/index.js';
+export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher, type PartitionState, type WalkStats } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember, type UnknownResultMember } from './results/index.js';
 export { prepareOperation, type DocumentInput, type DocumentResult, type DocumentTypeDecoration, type DocumentVariables } from './transport/prepared.js';
 export { type At, type ItemOfPage, type PageOf, type PaginateOptions, type RequestMethod, type RequestOptions, type UnionRequestOptions, type WalkVariables } from './client/request.js';

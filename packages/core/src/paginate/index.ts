@@ -15,9 +15,9 @@ import { abortErrorFrom } from '../transport/retry.js';
 import { chainPages, cursorSteps, nextTokenSteps } from './chain.js';
 import { offsetPages } from './offset.js';
 import { offsetSegmentPages, partitionedPages, RESUME_KEY, type PartitionState } from './partition.js';
-import { countOption, pageItems, type Cursor, type PageFetcher, type Vars } from './shared.js';
+import { countOption, pageItems, type Cursor, type PageFetcher, type Vars, type WalkStats } from './shared.js';
 
-export { pageItems, type PageFetcher };
+export { pageItems, type PageFetcher, type WalkStats };
 export { LoopGuard } from './loop-guard.js';
 export type { PartitionState } from './partition.js';
 
@@ -49,6 +49,8 @@ export class PageIterator<TPage> implements AsyncIterable<TPage>, Cursor {
   before: Vars;
   /** The API said the page last handed over is the final one: there is nothing to resume. */
   done = false;
+  /** Requests spent planning a partitioned walk (`probes`); read it during or after the walk. */
+  readonly stats: WalkStats = { probes: 0 };
   /** The caller's signal: an item iterator stops handing out items once it fired. */
   readonly signal: AbortSignal | undefined;
   readonly #run: (self: PageIterator<TPage>) => AsyncGenerator<TPage>;
@@ -81,6 +83,10 @@ export class ItemIterator<TItem> implements AsyncIterable<TItem> {
   }
   get done(): boolean {
     return this.#pages.done && this.#pageDone;
+  }
+  /** Requests spent planning a partitioned walk (see PageIterator.stats). */
+  get stats(): WalkStats {
+    return this.#pages.stats;
   }
   async *[Symbol.asyncIterator](): AsyncIterator<TItem> {
     const signal = this.#pages.signal;

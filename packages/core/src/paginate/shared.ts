@@ -14,6 +14,17 @@ export interface Cursor {
   position: Vars;
   before: Vars;
   done: boolean;
+  readonly stats: WalkStats;
+}
+
+/** What a walk spent beyond the pages it handed over. */
+export interface WalkStats {
+  /**
+   * Requests a partitioned walk (or a segment) sent to plan its parts: one-item probes, and first pages of
+   * parts that were split further (fetched, never handed over). For a walk that ran to its end, pages handed
+   * over + probes = requests sent (retries aside). 0 for plain walks.
+   */
+  probes: number;
 }
 
 export const noop = (): void => undefined;
