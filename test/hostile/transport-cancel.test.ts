@@ -46,7 +46,7 @@ const until = async (check: () => boolean) => {
 describe.each(Object.entries(TRANSPORTS))('cancellation through %s', (_name, make) => {
   it('the attempt timeout covers a body that stops half-way: TimeoutError, the exchange is torn down, retries bounded', async () => {
     const server = await stallingServer('half-body');
-    const client = createWhereverClient({ apiKey: 'k-cancel-1', endpoint: server.url, transport: make(), timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    const client = createWhereverClient({ apiKey: 'k-cancel-1', endpoint: server.url, transport: make(), timeoutMs: 400, retry: { maxRetries: 1, baseDelayMs: 1 } });
     const err = await client.listSims({ limit: 5 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).attempts).toBe(2);
