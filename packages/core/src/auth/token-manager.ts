@@ -296,6 +296,10 @@ export interface TokenAuthOptions {
   secrets?: readonly string[];
 }
 
+const SENT_TOKEN_HISTORY = 8;
+// What Node's http client rejects in a header value (checkInvalidHeaderChar).
+const INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
 /** An AuthStrategy over any TokenProvider (a TokenManager or the caller's own). */
 export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {}): AuthStrategy {
   if (!provider || typeof provider.getAccessToken !== 'function') {
@@ -307,12 +311,24 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
   // The same frozen object while the token stays the same: the executor merges it with its own headers once.
   let lastToken: string | undefined;
   let lastHeaders: Readonly<Record<string, string>> = {};
+  // Tokens this strategy has sent, newest last: a provider without secrets() (`{ getAccessToken }`, as the
+  // READMEs show) still has them scrubbed when a server echoes one; bounded like the scrubber's history.
+  let sentTokens: readonly string[] = [];
   return {
     async headers(context) {
       const token = await provider.getAccessToken(context.signal);
       if (token !== lastToken || lastToken === undefined) {
+        // Checked once per token: `process.env.TOKEN!` unset must not go out as the header "undefined".
+        if (typeof token !== 'string' || token === '') {
+          throw new ValidationError(`tokenProvider.getAccessToken() must return a non-empty string token, got ${token === '' ? 'an empty string' : typeof token}`, { field: 'tokenProvider' });
+        }
+        // Node refuses such a header when sending, which would look like a network failure (and be retried).
+        if (INVALID_HEADER_CHAR.test(token)) {
+          throw new ValidationError('tokenProvider.getAccessToken() returned a token with characters a header cannot carry (control characters or line breaks)', { field: 'tokenProvider' });
+        }
         lastHeaders = Object.freeze({ [header]: prefix + token });
         lastToken = token;
+        if (!sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
       }
       return lastHeaders as Record<string, string>;
     },
@@ -321,7 +337,7 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
       const value = sent[header];
       return provider.invalidate(value === undefined ? '' : value.slice(prefix.length), context.signal);
     },
-    secrets: () => [...extra, ...(provider.secrets?.() ?? [])],
+    secrets: () => [...extra, ...(provider.secrets?.() ?? []), ...sentTokens],
     connect: (emit) => provider.connect?.(emit),
   };
 }

@@ -5,7 +5,7 @@
  * attempt is pending, as the per-attempt timers did.
  */
 export interface Deadline {
-  /** `Date.now()` at which `fire` runs. */
+  /** `performance.now()` at which `fire` runs: a monotonic clock, so a wall clock stepped back (NTP, a resumed VM) postpones nothing. */
   readonly at: number;
   readonly fire: () => void;
 }
@@ -17,13 +17,13 @@ let armedAt = Infinity;
 function arm(at: number): void {
   if (timer !== undefined) clearTimeout(timer);
   armedAt = at;
-  timer = setTimeout(sweep, Math.max(1, at - Date.now()));
+  timer = setTimeout(sweep, Math.max(1, at - performance.now()));
 }
 
 function sweep(): void {
   timer = undefined;
   armedAt = Infinity;
-  const now = Date.now();
+  const now = performance.now();
   let next = Infinity;
   for (const entry of pending) {
     if (entry.at <= now) {

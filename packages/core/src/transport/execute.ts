@@ -404,6 +404,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
         attempt--; // attempts count requests sent to the API
         continue;
       }
+      // The caller may have aborted while the token was read: nothing leaves after an abort (the listener below
+      // would never fire for a signal that is already aborted).
+      if (userSignal?.aborted) throw aborted(attempt - 1);
       const headers = headersFor(authHeaders, call?.headers ?? undefined);
 
       // One control per attempt: the attempt timeout, the call deadline and the caller's signal.
@@ -412,7 +415,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
       if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = setDeadline(Date.now() + Math.max(0, limit), () => {
+      const timer = setDeadline(performance.now() + Math.max(0, limit), () => {
         timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
         control.abort();
       });
@@ -427,7 +430,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         res = await transport(
           native
             ? new AttemptRequest(endpoint, body, headers, op, vars, maxResponseBytes, control)
-            : { url: endpoint, body, headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
+            : // A transport of the user's may write into its request's headers: it gets its own copy, never the merged object later calls share.
+              { url: endpoint, body, headers: headers === merged ? copyHeaders(headers) : headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
         );
       } catch (err) {
         if (userSignal?.aborted) throw aborted(attempt);
@@ -514,6 +518,12 @@ function memberRetryAfterMs(member: unknown): number | undefined {
     if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
   }
   return undefined;
+}
+
+function copyHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in headers) out[key] = headers[key]!;
+  return out;
 }
 
 function safeStringify(value: unknown): string {

@@ -48,6 +48,8 @@ export class AttemptControl {
   reason: unknown = undefined;
   #controller: AbortController | undefined;
   #listener: ((reason: unknown) => void) | undefined;
+  // Further listeners: a wrapper may send one attempt's request twice at once (hedging), and each send must be cancelled.
+  #more: ((reason: unknown) => void)[] | undefined;
 
   get signal(): AbortSignal {
     if (!this.#controller) {
@@ -57,6 +59,11 @@ export class AttemptControl {
     return this.#controller.signal;
   }
 
+  /** Whether `signal` is this control's own (a copied request may carry another signal beside [ATTEMPT]). */
+  owns(signal: unknown): boolean {
+    return this.#controller !== undefined && this.#controller.signal === signal;
+  }
+
   abort(reason?: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
@@ -64,13 +71,26 @@ export class AttemptControl {
     this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
     this.#controller?.abort(this.reason);
     const listener = this.#listener;
+    const more = this.#more;
     this.#listener = undefined;
+    this.#more = undefined;
     listener?.(this.reason);
+    if (more) for (const l of more) l(this.reason);
   }
 
-  /** The one abort callback (a transport's); `undefined` removes it. */
-  onAbort(listener: ((reason: unknown) => void) | undefined): void {
-    this.#listener = listener;
+  /** Adds an abort callback (one slot; more only when one attempt is sent more than once). */
+  onAbort(listener: (reason: unknown) => void): void {
+    if (this.#listener === undefined) this.#listener = listener;
+    else (this.#more ??= []).push(listener);
+  }
+
+  /** Removes exactly `listener`: one send settling must not uncancel another send of the same attempt. */
+  offAbort(listener: (reason: unknown) => void): void {
+    if (this.#listener === listener) this.#listener = undefined;
+    else if (this.#more) {
+      const i = this.#more.indexOf(listener);
+      if (i >= 0) this.#more.splice(i, 1);
+    }
   }
 }
 
