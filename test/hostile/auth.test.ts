@@ -2,17 +2,11 @@
  * Hostile token endpoints: redirects that would carry the password to another origin, clocks that make
  * every token look expired, logins that hang, networks that fail. Counted at the servers.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError, ConnectionError, RedirectError, TimeoutError, type SdkEvent } from '@sdk/core';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createTotogiClient } from '@sdk/totogi';
-import { closeAll, everythingShown, hostileServer, leaks, sendJson, type HostileServer } from './lib.js';
+import { closeAll, everythingShown, hostileServer, leaks, runBundled, sendJson, type HostileServer } from './lib.js';
 
 afterEach(closeAll);
 
@@ -184,40 +178,18 @@ describe('token endpoint failures are typed and retried; only a refusal is an Au
 describe('a hanging login does not keep the process alive', () => {
   it('aborting the only caller cancels the login, and a child process exits promptly', async () => {
     const server = await hostileServer(() => new Promise(() => undefined)); // never answers
-    const dir = mkdtempSync(join(tmpdir(), 'sdk-hang-'));
-    const root = fileURLToPath(new URL('../../packages/', import.meta.url));
-    const entry = join(dir, 'child.ts');
-    writeFileSync(
-      entry,
+    const run = await runBundled(
       `import { createMyPhoneClient } from '@sdk/myphone';
        const myphone = createMyPhoneClient({ username: 'u', password: 'pw-123456', origin: process.argv[2] });
        const controller = new AbortController();
        setTimeout(() => controller.abort(), 100);
        myphone.simcards({}, { signal: controller.signal }).catch((e) => console.log(e.name));`,
+      [server.origin],
+      { killAfterMs: 8_000 },
     );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: join(dir, 'child.mjs'),
-      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
-      logLevel: 'silent',
-    });
-    const started = Date.now();
-    const child = spawn(process.execPath, [join(dir, 'child.mjs'), server.origin], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    const code = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 8_000);
-      child.on('exit', (c) => {
-        clearTimeout(kill);
-        resolve(c);
-      });
-    });
-    expect(out.trim()).toBe('AbortError');
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.stdout.trim()).toBe('AbortError');
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(4_000);
   });
 });
 

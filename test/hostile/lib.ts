@@ -3,9 +3,15 @@
  * counters that decide at the server whether it held (receipts, hosts contacted, bodies holding a secret).
  * Nothing here uses our own fakes: each test scripts its server by hand.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
+import { build } from 'esbuild';
 
 export interface Received {
   method: string;
@@ -127,4 +133,69 @@ export function everythingShown(value: unknown): string {
     e = (e as { cause?: unknown }).cause;
   }
   return parts.join('\n');
+}
+
+export interface ChildRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Killed by the guard: it did not exit by itself in time. */
+  killed: boolean;
+  ms: number;
+}
+
+/** Runs `node ...args` in a fresh process, killed after `killAfterMs`: whether it exits by itself is often the point. */
+export function runNode(args: readonly string[], killAfterMs = 20_000): Promise<ChildRun> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const guard = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, killAfterMs);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr, killed, ms: Date.now() - started });
+    });
+  });
+}
+
+const PACKAGES = fileURLToPath(new URL('../../packages/', import.meta.url));
+
+/**
+ * Bundles `source` (TypeScript importing `@sdk/*`, resolved to the packages' sources) into a script and runs
+ * it with `args` in a fresh Node process, as `runNode` does.
+ */
+export async function runBundled(source: string, args: readonly string[] = [], options: { killAfterMs?: number; external?: string[] } = {}): Promise<ChildRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'sdk-child-'));
+  const entry = join(dir, 'child.ts');
+  writeFileSync(entry, source);
+  const src = (path: string) => `${PACKAGES}${path}`;
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(dir, 'child.mjs'),
+    alias: {
+      '@sdk/totogi/testing': src('totogi/src/testing/index.ts'),
+      '@sdk/myphone/testing': src('myphone/src/testing/index.ts'),
+      '@sdk/core/testing': src('core/src/testing/index.ts'),
+      '@sdk/core/schema-check': src('core/src/schema-check/index.ts'),
+      '@sdk/totogi': src('totogi/src/index.ts'),
+      '@sdk/myphone': src('myphone/src/index.ts'),
+      '@sdk/core': src('core/src/index.ts'),
+    },
+    nodePaths: [src('core/node_modules'), src('totogi/node_modules'), src('myphone/node_modules')],
+    // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    external: options.external ?? [],
+    logLevel: 'silent',
+  });
+  return runNode([join(dir, 'child.mjs'), ...args], options.killAfterMs);
 }

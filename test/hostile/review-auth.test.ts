@@ -2,17 +2,11 @@
  * Hostile review of the auth/realtime/env work (issue 11 parts 3/8/9, issue 13 items 1/2/3/8): each test
  * reproduces one finding against real loopback servers, counted at the server.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type SdkEvent } from '@sdk/core';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createWhereverClient } from '@sdk/wherever';
-import { closeAll, everythingShown, hostileServer, leaks, sendJson } from './lib.js';
+import { closeAll, everythingShown, hostileServer, leaks, runBundled, sendJson } from './lib.js';
 
 afterEach(async () => {
   vi.unstubAllEnvs();
@@ -120,11 +114,7 @@ describe('review: a refused password is not posted on every call', () => {
 describe('review: a subscription stopped while its login hangs', () => {
   it('cancels the login: a child process exits promptly', async () => {
     const server = await hostileServer(() => new Promise(() => undefined)); // the login never answers
-    const dir = mkdtempSync(join(tmpdir(), 'sdk-review-sub-'));
-    const root = fileURLToPath(new URL('../../packages/', import.meta.url));
-    const entry = join(dir, 'child.ts');
-    writeFileSync(
-      entry,
+    const run = await runBundled(
       `import { createSubscriptionClient, tokenAuth } from '@sdk/core';
        import { createMyPhoneTokenManager } from '@sdk/myphone';
        const manager = createMyPhoneTokenManager({ username: 'u', password: 'pw-123456', origin: process.argv[2] });
@@ -133,31 +123,12 @@ describe('review: a subscription stopped while its login hangs', () => {
        const sub = client.subscribe({ name: 'OnThing', kind: 'subscription', document: 'subscription OnThing{onThing{id}}', bodyPrefix: '', path: ['onThing'] }, {}, { signal: controller.signal });
        setTimeout(() => { controller.abort(); void client.close(); }, 100);
        (async () => { try { for await (const _ of sub) void _; } catch (e) { console.log(e.name); } })();`,
+      [server.origin],
+      { killAfterMs: 8_000, external: ['ws', 'graphql-ws'] },
     );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: join(dir, 'child.mjs'),
-      alias: { '@sdk/myphone': `${root}myphone/src/index.ts`, '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`, '@sdk/core': `${root}core/src/index.ts` },
-      external: ['ws', 'graphql-ws'],
-      logLevel: 'silent',
-    });
-    const started = Date.now();
-    const child = spawn(process.execPath, [join(dir, 'child.mjs'), server.origin], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    const code = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 8_000);
-      child.on('exit', (c) => {
-        clearTimeout(kill);
-        resolve(c);
-      });
-    });
-    expect(out.trim()).toBe('AbortError');
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.stdout.trim()).toBe('AbortError');
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(4_000);
   });
 });
 
@@ -335,11 +306,7 @@ describe('review: waitForBatchJob', () => {
 
 describe('review: a new user with two vendors and listen()', () => {
   it('Totogi and MyPhone kits over loopback: tokens expire and refresh, then everything closes and the process exits', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sdk-review-kits-'));
-    const root = fileURLToPath(new URL('../../packages/', import.meta.url));
-    const entry = join(dir, 'child.ts');
-    writeFileSync(
-      entry,
+    const run = await runBundled(
       `import { createTotogiClient } from '@sdk/totogi';
        import { createTotogiMock } from '@sdk/totogi/testing';
        import { createMyPhoneClient } from '@sdk/myphone';
@@ -357,43 +324,13 @@ describe('review: a new user with two vendors and listen()', () => {
        await myphone.simcards({ limit: 2 });
        console.log(JSON.stringify({ balance: a?.balance?.value, items: s.items.length, logins: [totogiApi.auth.logins, myphoneApi.auth.logins], refreshes: [totogiApi.auth.refreshes, myphoneApi.auth.refreshes] }));
        await Promise.all([t.close(), m.close()]);`,
+      [],
+      { killAfterMs: 10_000 },
     );
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: join(dir, 'child.mjs'),
-      alias: {
-        '@sdk/totogi/testing': `${root}totogi/src/testing/index.ts`,
-        '@sdk/myphone/testing': `${root}myphone/src/testing/index.ts`,
-        '@sdk/core/testing': `${root}core/src/testing/index.ts`,
-        '@sdk/core/schema-check': `${root}core/src/schema-check/index.ts`,
-        '@sdk/totogi': `${root}totogi/src/index.ts`,
-        '@sdk/myphone': `${root}myphone/src/index.ts`,
-        '@sdk/core': `${root}core/src/index.ts`,
-      },
-      nodePaths: [join(root, 'core/node_modules'), join(root, 'totogi/node_modules'), join(root, 'myphone/node_modules')],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'silent',
-    });
-    const started = Date.now();
-    const child = spawn(process.execPath, [join(dir, 'child.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let errOut = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (errOut += c));
-    const code = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.on('exit', (c) => {
-        clearTimeout(kill);
-        resolve(c);
-      });
-    });
-    expect(errOut).toBe('');
-    expect(JSON.parse(out.trim())).toMatchObject({ balance: 3, items: 2, logins: [1, 1] });
-    expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ balance: 3, items: 2, logins: [1, 1] });
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(5_000);
   }, 20_000);
 });
 

@@ -3,35 +3,17 @@
  * still times out on its own clock whatever other calls are pending, a pending attempt keeps the process
  * alive until it settles or times out, and an idle client never holds the process open.
  */
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
-import { closeAll, hostileServer } from './lib.js';
+import { closeAll, hostileServer, runNode } from './lib.js';
 
 afterEach(closeAll);
 
 const CORE = new URL('../../packages/core/dist/index.js', import.meta.url).href;
 
-/** Runs an ES module script in a fresh Node process (built packages, as a deployment would); kills it after `timeout` ms. */
-function runScript(code: string, timeout = 20_000): Promise<{ status: number | null; stdout: string; stderr: string; killed: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const guard = setTimeout(() => {
-      killed = true;
-      child.kill();
-    }, timeout);
-    child.on('close', (status) => {
-      clearTimeout(guard);
-      resolve({ status, stdout, stderr, killed });
-    });
-  });
-}
+/** Runs an ES module script in a fresh Node process (built packages, as a deployment would). */
+const runScript = (code: string, killAfterMs?: number) => runNode(['--input-type=module', '-e', code], killAfterMs);
 
 describe('attempt timeouts on the shared timer', () => {
   it('a short timeout fires on time while a long one is pending, and each call gets its own TimeoutError', async () => {
@@ -65,7 +47,7 @@ describe('attempt timeouts on the shared timer', () => {
     `);
     expect(r.stderr).not.toContain('unsettled');
     expect(r.stdout.trim()).toBe('timed out');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
   });
 
   it('once its calls are done, a client with a 60 s timeout does not hold the process open', async () => {
@@ -81,7 +63,7 @@ describe('attempt timeouts on the shared timer', () => {
       console.log('got', data);
     `, 15_000);
     expect(r.stdout.trim()).toBe('got 1');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     // Not killed by the 30 s guard, so it exited by itself well before the 60 s attempt timeout.
     expect(r.killed).toBe(false);
   });
