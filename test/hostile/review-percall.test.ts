@@ -213,10 +213,11 @@ describe('aborts racing the response', () => {
 
   it('a caller signal aborted during the retry backoff stops the call: no further request', async () => {
     const server = await hostileServer((_req, res) => sendJson(res, { errors: [{ message: 'busy' }] }, 503));
-    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-a2' } }, endpoint: server.url, retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 200 } });
+    const totogi = createTotogiClient({ auth: { tokenProvider: { getAccessToken: async () => 'tok-a2' } }, endpoint: server.url, retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 200 }, random: () => 0.99 });
     const c = new AbortController();
     const pending = totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' }, { signal: c.signal }).catch((e: unknown) => e);
     await until(() => server.received.length === 1);
+    // Full jitter could make the wait shorter than this pause: `random` pins it at ~198 ms.
     await new Promise((r) => setTimeout(r, 30));
     c.abort();
     expect(await pending).toBeInstanceOf(AbortError);
