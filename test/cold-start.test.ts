@@ -5,8 +5,10 @@
  * from ESM and CommonJS, in fresh processes, as a new user would.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../packages/', import.meta.url);
 const dist = (pkg: string, file: string) => readFileSync(new URL(`${pkg}/dist/${file}`, root), 'utf8');
@@ -60,9 +62,9 @@ const script = (load: (specifier: string) => string) => `
   console.log(JSON.stringify(out));
 `;
 
-function run(code: string): Promise<unknown> {
+function run(code: string, cwd = new URL('../bench/', import.meta.url).pathname): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['--input-type=module', '-e', code], { cwd: new URL('../bench/', import.meta.url).pathname, timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)))),
+    execFile(process.execPath, ['--input-type=module', '-e', code], { cwd, timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout)))),
   );
 }
 
@@ -176,5 +178,31 @@ describe('what import loads, observed in a fresh process (built packages)', () =
       both: [30, 30],
       afterPartition: [`index.${ext}`, `partition.${ext}`],
     });
+  });
+});
+
+describe('a lazily loaded chunk is missing (a deploy step dropped it): built @sdk/core without its partition chunk', () => {
+  const app = mkdtempSync(join(tmpdir(), 'sdk-missing-chunk-'));
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
+  const core = join(app, 'node_modules', '@sdk', 'core');
+  cpSync(new URL('core/package.json', root), join(core, 'package.json'));
+  cpSync(new URL('core/dist/', root), join(core, 'dist'), { recursive: true, filter: (src) => !/partition-\w+\.c?js$/.test(src) });
+  const script = (load: string) => `
+    import { createRequire } from 'node:module';
+    const require = createRequire(import.meta.url);
+    const { paginate, PaginationError } = ${load};
+    const spec = { style: 'nextToken', items: 'items', next: 'nextToken', tokenVar: 'nextToken', limitVar: 'limit', split: { style: 'prefix', filter: 'filter.iccid', field: 'iccid', count: 'total', alphabet: '0123456789' } };
+    let sent = 0;
+    const fetchPage = async () => { sent++; return { items: [], nextToken: null, total: 0 }; };
+    const walk = paginate(spec, fetchPage, { limit: 10 }, { parts: 2 }, 'ListSims')[Symbol.asyncIterator]();
+    const error = await walk.next().then(() => undefined, (e) => e);
+    const plain = await paginate(spec, fetchPage, { limit: 10 }, {}, 'ListSims')[Symbol.asyncIterator]().next();
+    console.log(JSON.stringify({ pagination: error instanceof PaginationError, message: /could not be loaded/.test(error?.message), after: await walk.next(), plain: Array.isArray(plain.value?.items), sent }));
+  `;
+  it.each([
+    ['ESM', `await import('@sdk/core')`],
+    ['CommonJS', `require('@sdk/core')`],
+  ])('%s: a partitioned walk throws a PaginationError at once (no hang, nothing sent); plain walks still work', async (_format, load) => {
+    expect(await run(script(load), app)).toEqual({ pagination: true, message: true, after: { done: true }, plain: true, sent: 1 });
   });
 });
