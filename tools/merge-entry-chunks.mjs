@@ -18,7 +18,6 @@ const CHUNK_BARE_IMPORT = /import\s*"\.\/(chunk-[\w-]+\.js)"/g;
 /** Longest output line (see the tsup configs): an uncaught error prints its whole source line. */
 export const LINE_LIMIT = 240;
 
-const tag = (chunk) => `__chunk_${chunk.replace(/^chunk-|\.js$/g, '').replace(/\W/g, '_')}_`;
 
 export async function mergeEntryChunks(dist, entry = 'index.js') {
   dist = resolve(dist);
@@ -30,6 +29,8 @@ export async function mergeEntryChunks(dist, entry = 'index.js') {
     .filter((f) => /\/chunk-[\w-]+\.js$/.test(f))
     .map((f) => f.slice(dist.length + 1));
   if (folded.length === 0) return folded;
+  // Short names (every one is parsed at import): `__chunk<n>_<binding>`, n the folded chunk's index.
+  const tag = (chunk) => `__chunk${folded.indexOf(chunk)}_`;
   const reexports = [];
   for (const chunk of folded) {
     const names = Object.keys(await import(pathToFileURL(join(dist, chunk)).href));
