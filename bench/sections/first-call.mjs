@@ -1,4 +1,4 @@
-// 3. First call in a fresh process: `import`, create the client, make one call, as a short-lived job or a
+// 2b. First call in a fresh process: `import`, create the client, make one call, as a short-lived job or a
 // serverless cold start does. Work moved out of `import` (lazy chunks, tables decoded on first use, telemetry
 // loaded when a provider is registered) shows up here if it only moved. Baseline per operation: a process that
 // imports an empty ES module and sends the same request body as a bare node:http POST (loading node:http,
@@ -95,5 +95,5 @@ export async function firstCall(rounds = QUICK ? 2 : 15) {
       'bare CPU ms: empty import · node:http · POST': `${fmt(phase(b, 0, 1), 1)} · ${fmt(phase(b, 1, 1), 1)} · ${fmt(phase(b, 2, 1), 1)}`,
     });
   }
-  table(`3. First call in a fresh process (import + create client + one call) vs an empty ES module + a bare node:http POST of the same body; medians of ${rounds} interleaved processes each (reported, no target: it shows whether work moved out of import only moved)`, rows);
+  table(`2b. First call in a fresh process (import + create client + one call) vs an empty ES module + a bare node:http POST of the same body; medians of ${rounds} interleaved processes each (reported, no target: it shows whether work moved out of import only moved)`, rows);
 }
