@@ -90,21 +90,28 @@ const spellOut = (spec: PaginationSpec): string[] =>
   spec.style === 'nextToken' ? [spec.tokenVar, ...(spec.limitVar ? [spec.limitVar] : [])] : spec.style === 'cursor' ? [spec.afterVar, spec.firstVar] : [spec.offsetVar, spec.limitVar];
 
 /** Builds `client.request` for one executor and the vendor's generated table (reused for `like` and error typenames). */
-export function createRequestMethod(executor: Executor, operations: readonly OperationDescriptor[]): RequestMethod {
-  const byKey = new Map<string, OperationDescriptor>();
-  const byPath = new Map<string, OperationDescriptor>();
-  for (const op of operations) {
-    byKey.set(op.name, op);
-    byKey.set(op.path.join('.'), op);
-    if (op.errorTypenames) byPath.set(op.path.join('.'), op);
-  }
+export function createRequestMethod(executor: Executor, source: readonly OperationDescriptor[] | (() => readonly OperationDescriptor[])): RequestMethod {
+  // Indexed on first use (a `like` or `path` option): a lazy generated table stays undecoded until then.
+  let indexed: { operations: readonly OperationDescriptor[]; byKey: Map<string, OperationDescriptor>; byPath: Map<string, OperationDescriptor> } | undefined;
+  const index = () => {
+    if (indexed) return indexed;
+    const operations = typeof source === 'function' ? source() : source;
+    const byKey = new Map<string, OperationDescriptor>();
+    const byPath = new Map<string, OperationDescriptor>();
+    for (const op of operations) {
+      byKey.set(op.name, op);
+      byKey.set(op.path.join('.'), op);
+      if (op.errorTypenames) byPath.set(op.path.join('.'), op);
+    }
+    return (indexed = { operations, byKey, byPath });
+  };
 
   function descriptorFor(document: DocumentInput, options: RequestOptions | undefined): OperationDescriptor {
     const withPath = options as Partial<UnionRequestOptions<readonly string[], readonly string[]>> | undefined;
     if (withPath?.path === undefined) return prepareOperation(document, options?.operationName);
     const path = pathOf(withPath.path, 'options.path');
     const key = path.join('.');
-    const table = withPath.errorTypenames === undefined ? byPath.get(key) : undefined;
+    const table = withPath.errorTypenames === undefined ? index().byPath.get(key) : undefined;
     const errorTypenames = withPath.errorTypenames ?? table?.errorTypenames;
     if (errorTypenames !== undefined && (!Array.isArray(errorTypenames) || !errorTypenames.every((t) => typeof t === 'string'))) {
       throw new ValidationError('options.errorTypenames must be a list of typenames', { field: 'options.errorTypenames' });
@@ -132,9 +139,9 @@ export function createRequestMethod(executor: Executor, operations: readonly Ope
     const { like, path: givenPath, pagination, operationName, ...iterate } = options;
     let base: OperationDescriptor | undefined;
     if (like !== undefined) {
-      base = typeof like === 'string' ? byKey.get(like) : undefined;
+      base = typeof like === 'string' ? index().byKey.get(like) : undefined;
       if (!base?.pagination) {
-        const names = [...new Set(operations.filter((o) => o.pagination).map((o) => o.path.join('.')))];
+        const names = [...new Set(index().operations.filter((o) => o.pagination).map((o) => o.path.join('.')))];
         throw new ValidationError(`options.like: ${JSON.stringify(like)} is not a paginated method; use one of ${names.join(', ') || '(none)'}`, { field: 'options.like' });
       }
     }

@@ -129,6 +129,74 @@ export function bodyPrefixOf(op: OperationDescriptor): string {
   return (op.bodyPrefix ??= `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`);
 }
 
+/** What building a client's method tree needs of an operation, read without decoding the table. */
+export interface OperationOutline {
+  readonly name: string;
+  readonly kind: OperationKind;
+  /** The method's path, e.g. `['simcard', 'block']`. */
+  readonly path: readonly string[];
+  /** The result is a union with error members (the method gets `.result()`). */
+  readonly union: boolean;
+  /** A list operation (the method gets `.all()` and `.pages()`). */
+  readonly paginated: boolean;
+}
+
+/**
+ * A vendor's generated operations. Codegen emits the data as one JSON string: V8 scans a string literal far
+ * faster than it parses and builds object literals at import. It is decoded once, on first use; every client
+ * of the vendor then shares the same descriptors.
+ */
+export interface OperationTable<D = Record<string, OperationDescriptor>> {
+  /** The queries and mutations, in table order (no decoding). */
+  outline(): readonly OperationOutline[];
+  /** The descriptors of the queries and mutations (index i is `outline()[i]`); decodes the table the first time. */
+  descriptors(): readonly OperationDescriptor[];
+  /** One operation's descriptor (subscriptions too); decodes the table the first time. */
+  get<K extends keyof D & string>(name: K): D[K];
+}
+
+const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
+
+/**
+ * The table codegen emits: `outline` holds `Name kind path flags` per query and mutation (`;`-separated; kind
+ * q/m, flags `u` union, `p` paginated); `json` holds `{ types, fragments, operations }` with each document as
+ * `[text, ...fragment indices]` (a fragment's text is stored once however many documents use it).
+ */
+export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, json: string): OperationTable<D> {
+  let entries: OperationOutline[] | undefined;
+  let all: OperationDescriptor[] | undefined;
+  let methods: OperationDescriptor[] | undefined;
+  let byName: Map<string, OperationDescriptor> | undefined;
+  const decode = (): OperationDescriptor[] => {
+    if (all) return all;
+    const data = JSON.parse(json) as { types: InputTypeTable; fragments: string[]; operations: Array<Record<string, unknown>> };
+    for (const op of data.operations) {
+      const parts = op.document as Array<string | number>;
+      let document = parts[0] as string;
+      for (let i = 1; i < parts.length; i++) document += data.fragments[parts[i] as number];
+      op.document = document;
+      op.types = data.types; // one object for the vendor: the validator compiles it once
+    }
+    return (all = data.operations as unknown as OperationDescriptor[]);
+  };
+  return {
+    outline: () =>
+      (entries ??= outline
+        ? outline.split(';').map((line) => {
+            const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
+            return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
+          })
+        : []),
+    descriptors: () => (methods ??= decode().filter((op) => op.kind !== 'subscription')),
+    get: <K extends keyof D & string>(name: K): D[K] => {
+      byName ??= new Map(decode().map((op) => [op.name, op]));
+      const op = byName.get(name);
+      if (!op) throw new Error(`no generated operation named ${name}`);
+      return op as D[K];
+    },
+  };
+}
+
 export type DataOf<O> = O extends OperationDescriptor<infer D, any, any> ? D : never;
 export type VariablesOf<O> = O extends OperationDescriptor<any, infer V, any> ? V : never;
 export type ResultOf<O> = O extends OperationDescriptor<any, any, infer R> ? R : never;
