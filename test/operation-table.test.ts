@@ -8,9 +8,51 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { operationTable } from '@sdk/core';
+import { operations as myphoneTable } from '../packages/myphone/src/generated/operations.js';
+import { operations as totogiTable } from '../packages/totogi/src/generated/operations.js';
+import { operations as whereverTable } from '../packages/wherever/src/generated/operations.js';
 
 const root = new URL('../packages/', import.meta.url);
 const dist = (pkg: string, file: string) => readFileSync(new URL(`${pkg}/dist/${file}`, root), 'utf8');
+
+describe('the generated tables (sources)', () => {
+  it.each([
+    ['totogi', totogiTable],
+    ['wherever', whereverTable],
+    ['myphone', myphoneTable],
+  ] as const)('%s: the outline the method tree is built from agrees with the decoded descriptors, one shared input-type table', (_vendor, table) => {
+    const outline = table.outline();
+    const descriptors = table.descriptors();
+    expect(outline.length).toBeGreaterThan(0);
+    expect(outline.map((o) => ({ ...o, path: [...o.path] }))).toEqual(
+      descriptors.map((d) => ({ name: d.name, kind: d.kind, path: [...d.path], union: d.errorTypenames !== undefined, paginated: d.pagination !== undefined })),
+    );
+    expect(descriptors.every((d) => d.kind !== 'subscription' && d.types === descriptors[0]!.types)).toBe(true);
+    // Decoded once: the same objects every time, and get() hands out those objects too.
+    expect(table.descriptors()).toBe(descriptors);
+    for (const d of descriptors) expect(table.get(d.name as never)).toBe(d);
+    // Every fragment a document spreads is appended, once.
+    for (const d of descriptors) {
+      const spreads = new Set([...d.document.matchAll(/\.\.\.(?!on )([A-Za-z_]\w*)/g)].map((m) => m[1]));
+      const defined = [...d.document.matchAll(/fragment (\w+) on/g)].map((m) => m[1]);
+      expect(new Set(defined), d.name).toEqual(spreads);
+      expect(defined.length, d.name).toBe(new Set(defined).size);
+    }
+  });
+
+  it('wherever: subscriptions are in the table (get) but not among the methods', () => {
+    expect(whereverTable.get('UpdatedSim').document).toMatch(/^subscription UpdatedSim\{updatedSim\{\.\.\.SimFields\}\}fragment /);
+    expect(whereverTable.outline().some((o) => o.kind === 'subscription')).toBe(false);
+  });
+
+  it('an unknown name is an error, not undefined; an empty outline is no methods', () => {
+    expect(() => whereverTable.get('NoSuchOperation' as never)).toThrow(/no generated operation named NoSuchOperation/);
+    const empty = operationTable('', '{"types":{},"fragments":[],"operations":[]}');
+    expect(empty.outline()).toEqual([]);
+    expect(empty.descriptors()).toEqual([]);
+  });
+});
 
 describe('the entry holds the table as a string (built entries)', () => {
   it.each(['wherever', 'totogi', 'myphone'].flatMap((pkg) => [`${pkg}/index.js`, `${pkg}/index.cjs`]))('%s: no document in an object literal, one JSON string with every operation', (file) => {
