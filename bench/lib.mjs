@@ -30,7 +30,7 @@ export const median = (xs) => {
 
 /**
  * Runs each contender `rounds` times in a fresh random order per round; `measure(contender)` returns a
- * number (lower is better). Returns per contender: median value, and median/min/max of per-round ratios
+ * number (lower is better). Returns per contender: median value, and median/p25/p75/min/max of per-round ratios
  * against `baseline` measured in the same round.
  */
 export async function interleaved(contenders, baseline, rounds, measure) {
@@ -45,8 +45,14 @@ export async function interleaved(contenders, baseline, rounds, measure) {
     }
   }
   return Object.fromEntries(
-    contenders.map((c) => [c, { value: median(values[c]), ratio: median(ratios[c]), min: Math.min(...ratios[c]), max: Math.max(...ratios[c]) }]),
+    contenders.map((c) => [c, { value: median(values[c]), ratio: median(ratios[c]), p25: quantile(ratios[c], 0.25), p75: quantile(ratios[c], 0.75), min: Math.min(...ratios[c]), max: Math.max(...ratios[c]) }]),
   );
+}
+
+/** The q-quantile (nearest rank) of xs. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
 }
 
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
