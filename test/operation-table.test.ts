@@ -23,15 +23,22 @@ describe('the generated tables (sources)', () => {
     ['myphone', myphoneTable],
   ] as const)('%s: the outline the method tree is built from agrees with the decoded descriptors, one shared input-type table', (_vendor, table) => {
     const outline = table.outline();
-    const descriptors = table.descriptors();
-    expect(outline.length).toBeGreaterThan(0);
+    const all = outline.map((_, i) => table.descriptor(i));
     expect(outline.map((o) => ({ ...o, path: [...o.path] }))).toEqual(
-      descriptors.map((d) => ({ name: d.name, kind: d.kind, path: [...d.path], union: d.errorTypenames !== undefined, paginated: d.pagination !== undefined })),
+      all.map((d) => ({ name: d.name, kind: d.kind, path: [...d.path], union: d.errorTypenames !== undefined, paginated: d.pagination !== undefined })),
     );
-    expect(descriptors.every((d) => d.kind !== 'subscription' && d.types === descriptors[0]!.types)).toBe(true);
-    // Decoded once: the same objects every time, and get() hands out those objects too.
+    // The methods: queries and mutations (subscriptions last, only through get()).
+    const descriptors = table.descriptors();
+    expect(descriptors.length).toBeGreaterThan(0);
+    expect(descriptors).toEqual(all.filter((d) => d.kind !== 'subscription'));
+    expect(all.slice(descriptors.length).every((d) => d.kind === 'subscription')).toBe(true);
+    expect(all.every((d) => d.types === all[0]!.types)).toBe(true);
+    // Decoded once: the same objects every time, and descriptor()/get() hand out those objects too.
     expect(table.descriptors()).toBe(descriptors);
-    for (const d of descriptors) expect(table.get(d.name as never)).toBe(d);
+    descriptors.forEach((d, i) => {
+      expect(table.get(d.name as never)).toBe(d);
+      expect(table.descriptor(i)).toBe(d);
+    });
     // Every fragment a document spreads is appended, once.
     for (const d of descriptors) {
       const spreads = new Set([...d.document.matchAll(/\.\.\.(?!on )([A-Za-z_]\w*)/g)].map((m) => m[1]));
@@ -41,14 +48,15 @@ describe('the generated tables (sources)', () => {
     }
   });
 
-  it('wherever: subscriptions are in the table (get) but not among the methods', () => {
+  it('wherever: subscriptions are in the table (get) but not among the descriptors the methods are built from', () => {
     expect(whereverTable.get('UpdatedSim').document).toMatch(/^subscription UpdatedSim\{updatedSim\{\.\.\.SimFields\}\}fragment /);
-    expect(whereverTable.outline().some((o) => o.kind === 'subscription')).toBe(false);
+    expect(whereverTable.descriptors().some((o) => o.kind === 'subscription')).toBe(false);
   });
 
   it('an unknown name is an error, not undefined; an empty outline is no methods', () => {
     expect(() => whereverTable.get('NoSuchOperation' as never)).toThrow(/no generated operation named NoSuchOperation/);
-    const empty = operationTable('', '{"types":{},"fragments":[],"operations":[]}');
+    expect(() => whereverTable.descriptor(whereverTable.outline().length)).toThrow(RangeError);
+    const empty = operationTable('', '');
     expect(empty.outline()).toEqual([]);
     expect(empty.descriptors()).toEqual([]);
   });
@@ -61,21 +69,29 @@ describe('the entry holds the table as a string (built entries)', () => {
     // An object literal would hold `document:"query …"` (or `"document":` quoted); the table's JSON holds `\"document\"` or `"document"` inside a string.
     expect(code).not.toMatch(/[{,]document:\s*["'`]/);
     expect(code).toContain('"document":["');
+    expect(code).not.toMatch(/"document":"/);
     expect(code).toMatch(/operationTable\)?\(/);
   });
 });
 
-// Counts decodes by watching JSON.parse for the table (it starts with {"types":), which needs no hook in the
-// shipped API. `load` is `await import(x)` or `require(x)`.
+// Watches JSON.parse for the table's parts (needs no hook in the shipped API): a descriptor starts with
+// {"name":"X", the input-type table with {"inputs":, a fragment with "fragment . `decoded` lists what was
+// decoded, in order. `load` is `await import(x)` or `require(x)`.
 const prelude = (load: (s: string) => string) => `
   import { createRequire } from 'node:module';
   const require = createRequire(import.meta.url);
   const parse = JSON.parse;
-  let decodes = 0;
+  const decoded = [];
   JSON.parse = function (text, reviver) {
-    if (typeof text === 'string' && text.startsWith('{"types":')) decodes++;
+    if (typeof text === 'string') {
+      if (text.startsWith('{"name":"')) decoded.push(text.slice(9, text.indexOf('"', 9)));
+      else if (text.startsWith('{"inputs":')) decoded.push('(types)');
+      else if (text.startsWith('"fragment ')) decoded.push('(fragment)');
+    }
     return parse.call(this, text, reviver);
   };
+  const ops = () => decoded.filter((d) => !d.startsWith('('));
+  const once = () => ops().length === new Set(ops()).size && decoded.filter((d) => d === '(types)').length <= 1;
   const out = {};
   const load = (s) => ${load('s')};
 `;
@@ -88,9 +104,9 @@ const totogi = (load: (s: string) => string) => `${prelude(load)}
   // Same tick as the import: two clients and a call each.
   const a = createTotogiClient(server.clientOptions);
   const b = createTotogiClient(server.clientOptions);
-  out.afterCreate = decodes;
+  out.afterCreate = decoded.length;
   const first = Promise.all([a.getAccount({ providerId: api.providerId, accountId: 'acc-1' }), b.getAccount({ providerId: api.providerId, accountId: 'acc-1' })]);
-  out.afterCall = decodes;
+  out.afterCall = ops();
   out.balances = (await first).map((acc) => acc.balance.value);
   out.shared = a.getAccount.operation === b.getAccount.operation;
   out.own = Object.getOwnPropertyDescriptor(a.getAccount, 'operation');
@@ -101,7 +117,8 @@ const totogi = (load: (s: string) => string) => `${prelude(load)}
   const doc = 'query Mine($providerId: ID!, $accountId: ID!) { getAccount(providerId: $providerId, accountId: $accountId) { __typename ... on Account { id } ... on AccountNotFound { errorCode } } }';
   out.request = await a.request(doc, { providerId: api.providerId, accountId: 'acc-1' }, { path: ['getAccount'] });
   out.requestError = await a.request(doc, { providerId: api.providerId, accountId: 'nope' }, { path: ['getAccount'] }).then(() => 'resolved', (e) => e.__typename);
-  out.decodes = decodes;
+  out.decoded = ops();
+  out.once = once();
   await server.close();
   console.log(JSON.stringify(out));
 `;
@@ -113,17 +130,18 @@ const wherever = (load: (s: string) => string) => `${prelude(load)}
   const { createWhereverClient } = await load('@sdk/wherever');
   const a = createWhereverClient(server.clientOptions);
   const b = createWhereverClient(server.clientOptions);
-  out.afterCreate = decodes;
+  out.afterCreate = decoded.length;
   // A descriptor read before any call.
   out.document = a.listSims.operation.document.slice(0, 14);
   out.pagination = a.listSims.operation.pagination.style;
-  out.afterRead = decodes;
+  out.afterRead = ops();
   out.walked = (await b.listSims.all({ limit: 100 }).toArray()).length;
   out.pages = api.requestsOf('ListSims').length;
   out.sameDescriptor = a.listSims.operation === b.listSims.operation;
   const like = await a.request.all('query Mine($limit: Int!, $nextToken: String) { listSims(limit: $limit, nextToken: $nextToken) { items { iccid } nextToken totalSims } }', { limit: 100 }, { like: 'listSims' }).toArray();
   out.like = like.length;
-  out.decodes = decodes;
+  out.decoded = ops();
+  out.once = once();
   await server.close();
   console.log(JSON.stringify(out));
 `;
@@ -134,12 +152,13 @@ const myphone = (load: (s: string) => string) => `${prelude(load)}
   const server = await api.listen();
   const { createMyPhoneClient } = await load('@sdk/myphone');
   const a = createMyPhoneClient(server.clientOptions);
-  out.afterCreate = decodes;
+  out.afterCreate = decoded.length;
   out.tariffsOp = a.tariffs.operation.name;
   out.blockOp = a.simcard.block.operation.name;
   out.tariffs = (await a.tariffs.all().toArray()).length;
   out.simcards = (await a.simcards.all({ limit: 10 }).toArray()).length;
-  out.decodes = decodes;
+  out.decoded = ops();
+  out.once = once();
   await server.close();
   console.log(JSON.stringify(out));
 `;
@@ -159,10 +178,10 @@ const formats = [
 ] as const;
 
 describe('decoded on first use, once, and everything works (built packages, fresh process)', () => {
-  it.each(formats)('%s: totogi — not decoded by import or two clients; decoded once by the first calls (same tick); union result, thrown member, a walk, request with a path', async (_f, load) => {
+  it.each(formats)('%s: totogi — nothing decoded by import or two clients; the first calls (same tick) decode their operation only, once; union result, thrown member, a walk, request with a path', async (_f, load) => {
     expect(await run(totogi(load))).toEqual({
       afterCreate: 0,
-      afterCall: 1,
+      afterCall: ['GetAccount'],
       balances: [3, 3],
       shared: true,
       own: { value: 'object', writable: false, enumerable: false, configurable: false },
@@ -171,32 +190,35 @@ describe('decoded on first use, once, and everything works (built packages, fres
       plans: 0,
       request: { __typename: 'Account', id: 'acc-1' },
       requestError: 'AccountNotFound',
-      decodes: 1,
+      decoded: ['GetAccount', 'GetPlans'],
+      once: true,
     });
   });
 
-  it.each(formats)('%s: wherever — a descriptor read before any call decodes once; a 3-page walk; request.all like a generated list', async (_f, load) => {
+  it.each(formats)('%s: wherever — a descriptor read before any call decodes that operation, once; a 3-page walk; request.all like a generated list', async (_f, load) => {
     expect(await run(wherever(load))).toEqual({
       afterCreate: 0,
       document: 'query ListSims',
       pagination: 'nextToken',
-      afterRead: 1,
+      afterRead: ['ListSims'],
       walked: 250,
       pages: 3,
       sameDescriptor: true,
       like: 250,
-      decodes: 1,
+      decoded: ['ListSims'],
+      once: true,
     });
   });
 
-  it.each(formats)('%s: myphone — the wrapped tariffs method reads its descriptor lazily; nested methods; walks', async (_f, load) => {
+  it.each(formats)('%s: myphone — the wrapped tariffs method reads its descriptor lazily; nested methods; walks; only what was used is decoded', async (_f, load) => {
     expect(await run(myphone(load))).toEqual({
       afterCreate: 0,
       tariffsOp: 'Tariffs',
       blockOp: 'SimcardBlock',
       tariffs: 3,
       simcards: 30,
-      decodes: 1,
+      decoded: ['Tariffs', 'SimcardBlock', 'Simcards'],
+      once: true,
     });
   });
 });

@@ -390,27 +390,31 @@ module.exports = {
       '}',
       '',
     ];
-    // The data of every descriptor as ONE string literal, decoded by core's operationTable on first use: V8 scans
-    // a string far faster than it parses object literals and builds them at import. Queries and mutations come
-    // first (in OUTLINE's order), subscriptions after them.
+    // The data of every descriptor as ONE string literal, each operation decoded by core's operationTable on its
+    // first use: V8 scans a string far faster than it parses object literals and builds them at import. Queries
+    // and mutations come first, subscriptions after them, in OUTLINE's order.
     const fragmentNames = [...usedConstants].sort();
     const fragmentIndex = new Map(fragmentNames.map((f, i) => [f, i]));
     const ordered = [...descriptors.filter((d) => d.kind !== 'subscription'), ...descriptors.filter((d) => d.kind === 'subscription')];
     for (const d of ordered) d.document = [d.document[0], ...d.document.slice(1).map((f) => fragmentIndex.get(f))];
-    const data = {
-      types: inputTypeTable(schema, operations, config.scalarChecks ?? {}),
-      fragments: fragmentNames.map((f) => stripIgnoredCharacters(print(fragments.get(f)))),
-      operations: ordered,
-    };
-    const methods = entries.filter((e) => e.kind !== 'subscription');
-    const outline = methods.map((e) => `${e.name} ${e.kind[0]} ${e.path.join('.')}${e.union || e.paginated ? ' ' : ''}${e.union ? 'u' : ''}${e.paginated ? 'p' : ''}`).join(';');
-    const quoted = (str) => `'${str.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    // Newline-separated JSON texts (JSON.stringify never emits a raw newline): input types, fragments, operations.
+    const data = [
+      JSON.stringify(inputTypeTable(schema, operations, config.scalarChecks ?? {})),
+      ...fragmentNames.map((f) => JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))),
+      ...ordered.map((d) => JSON.stringify(d)),
+    ].join('\n');
+    const outlined = [...entries.filter((e) => e.kind !== 'subscription'), ...entries.filter((e) => e.kind === 'subscription')];
+    outlined.forEach((e, i) => {
+      if (ordered[i].name !== e.name) throw new Error(`operation table out of order at ${i}: ${e.name}`);
+    });
+    const outline = outlined.map((e) => `${e.name} ${e.kind[0]} ${e.path.join('.')}${e.union || e.paginated ? ' ' : ''}${e.union ? 'u' : ''}${e.paginated ? 'p' : ''}`).join(';');
+    const quoted = (str) => `'${str.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     const tableConstants = [
-      '/** Per query and mutation: `Name kind path flags` (u: union result, p: list); the client builds its methods from this alone. */',
+      '/** Per operation: `Name kind path flags` (u: union result, p: list); the client builds its methods from this alone. */',
       `const OUTLINE = ${quoted(outline)};`,
       '',
-      '/** Documents (fragments stored once), variables, result paths and typenames, pagination, bounds and input types, as JSON. */',
-      `const TABLE = ${quoted(JSON.stringify(data))};`,
+      '/** Input types, fragments (stored once) and each descriptor (document, variables, path, typenames, pagination, bounds), one JSON text a line. */',
+      `const TABLE = ${quoted(data)};`,
       '',
       '/** The typed descriptor of each operation (`operations.get(name)`). */',
       'export interface OperationDescriptors {',

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
-import type { OperationDescriptor, OperationOutline, OperationTable } from '../transport/operation.js';
+import { outlineOf, type OperationDescriptor, type OperationOutline, type OperationTable } from '../transport/operation.js';
 import type { UnknownResultMember } from '../results/index.js';
 import { createRequestMethod, type RequestMethod } from './request.js';
 
@@ -105,8 +105,6 @@ function createMethod(executor: Executor, entry: OperationOutline, eager: Operat
   return method;
 }
 
-const outlineOf = (op: OperationDescriptor): OperationOutline => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined });
-
 export interface BuildMethodsOptions {
   name?: string;
   validators?: Validators;
@@ -135,7 +133,7 @@ export function clientInternals(client: unknown): ClientInternals | undefined {
  * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
  */
 export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[] | OperationTable<any>, options: BuildMethodsOptions = {}): T {
-  // A generated table is decoded on first use; a plain array (hand-made descriptors) is used as is.
+  // A generated table decodes each operation on its first use; a plain array (hand-made descriptors) is used as is.
   const table = Array.isArray(operations) ? undefined : (operations as OperationTable<any>);
   const eager = table ? undefined : (operations as readonly OperationDescriptor[]);
   const descriptors = table ? () => table.descriptors() : () => eager!;
@@ -155,9 +153,11 @@ export function buildMethods<T>(executor: Executor, operations: readonly Operati
   const label = options.name ?? 'Client';
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
   Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
-  if (outline.some((op) => op.path.length === 1 && op.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
-  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, descriptors), enumerable: false });
-  const sorted = outline.map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.path.length - b.entry.path.length);
+  // A table also holds the subscriptions (served by the real-time client, not methods).
+  const methods = outline.map((entry, index) => ({ entry, index })).filter(({ entry }) => !table || entry.kind !== 'subscription');
+  if (methods.some(({ entry }) => entry.path.length === 1 && entry.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
+  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, table ?? eager!), enumerable: false });
+  const sorted = methods.sort((a, b) => a.entry.path.length - b.entry.path.length);
   for (const { entry, index } of sorted) {
     let node: Record<string, unknown> = root;
     for (const key of entry.path.slice(0, -1)) {
@@ -169,7 +169,7 @@ export function buildMethods<T>(executor: Executor, operations: readonly Operati
     if (existing !== undefined) {
       throw new ValidationError(`two operations map to the method ${entry.path.join('.')}`);
     }
-    node[leaf] = createMethod(executor, entry, eager?.[index], () => descriptors()[index]!, options.validators?.[entry.name]);
+    node[leaf] = createMethod(executor, entry, eager?.[index], () => table!.descriptor(index), options.validators?.[entry.name]);
   }
   return root as T;
 }

@@ -142,57 +142,68 @@ export interface OperationOutline {
 }
 
 /**
- * A vendor's generated operations. Codegen emits the data as one JSON string: V8 scans a string literal far
- * faster than it parses and builds object literals at import. It is decoded once, on first use; every client
- * of the vendor then shares the same descriptors.
+ * A vendor's generated operations. Codegen emits the data as one string (V8 scans a string literal far faster
+ * than it parses object literals and builds them at import); each operation is decoded on its first use (its
+ * method's first call, or a read of its descriptor), so a call pays only for its own operation.
  */
 export interface OperationTable<D = Record<string, OperationDescriptor>> {
-  /** The queries and mutations, in table order (no decoding). */
+  /** Every operation in table order: queries and mutations, then subscriptions (nothing decoded). */
   outline(): readonly OperationOutline[];
-  /** The descriptors of the queries and mutations (index i is `outline()[i]`); decodes the table the first time. */
+  /** The descriptor of `outline()[index]`, decoded the first time and the same object after. */
+  descriptor(index: number): OperationDescriptor;
+  /** The descriptors of the queries and mutations, in table order (decodes them all). */
   descriptors(): readonly OperationDescriptor[];
-  /** One operation's descriptor (subscriptions too); decodes the table the first time. */
+  /** One operation's descriptor (subscriptions too). */
   get<K extends keyof D & string>(name: K): D[K];
 }
+
+/** The outline of a hand-made descriptor. */
+export const outlineOf = (op: OperationDescriptor): OperationOutline => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined });
 
 const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
 
 /**
- * The table codegen emits: `outline` holds `Name kind path flags` per query and mutation (`;`-separated; kind
- * q/m, flags `u` union, `p` paginated); `json` holds `{ types, fragments, operations }` with each document as
- * `[text, ...fragment indices]` (a fragment's text is stored once however many documents use it).
+ * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
+ * flags `u` union result, `p` list). `data` holds newline-separated JSON texts (JSON never contains a raw
+ * newline): the input-type table, each fragment's text, then each operation's descriptor in outline order,
+ * its document as `[operation text, ...fragment indices]` (a fragment is stored once, however many use it).
  */
-export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, json: string): OperationTable<D> {
+export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, data: string): OperationTable<D> {
   let entries: OperationOutline[] | undefined;
-  let all: OperationDescriptor[] | undefined;
+  let segments: string[] | undefined;
+  let types: InputTypeTable | undefined;
+  const fragments: string[] = [];
+  const decoded: OperationDescriptor[] = [];
   let methods: OperationDescriptor[] | undefined;
-  let byName: Map<string, OperationDescriptor> | undefined;
-  const decode = (): OperationDescriptor[] => {
-    if (all) return all;
-    const data = JSON.parse(json) as { types: InputTypeTable; fragments: string[]; operations: Array<Record<string, unknown>> };
-    for (const op of data.operations) {
-      const parts = op.document as Array<string | number>;
-      let document = parts[0] as string;
-      for (let i = 1; i < parts.length; i++) document += data.fragments[parts[i] as number];
-      op.document = document;
-      op.types = data.types; // one object for the vendor: the validator compiles it once
-    }
-    return (all = data.operations as unknown as OperationDescriptor[]);
+  const outlined = (): OperationOutline[] =>
+    (entries ??= outline
+      ? outline.split(';').map((line) => {
+          const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
+          return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
+        })
+      : []);
+  const descriptor = (index: number): OperationDescriptor => {
+    const cached = decoded[index];
+    if (cached) return cached;
+    const all = outlined();
+    if (!(index >= 0 && index < all.length)) throw new RangeError(`no generated operation at ${index}`);
+    const parts = (segments ??= data.split('\n'));
+    const op = JSON.parse(parts[parts.length - all.length + index]!) as Record<string, unknown>;
+    const doc = op.document as Array<string | number>;
+    let document = doc[0] as string;
+    for (let i = 1; i < doc.length; i++) document += fragments[doc[i] as number] ??= JSON.parse(parts[1 + (doc[i] as number)]!) as string;
+    op.document = document;
+    op.types = types ??= JSON.parse(parts[0]!) as InputTypeTable; // one object per vendor: the validator compiles it once
+    return (decoded[index] = op as unknown as OperationDescriptor);
   };
   return {
-    outline: () =>
-      (entries ??= outline
-        ? outline.split(';').map((line) => {
-            const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
-            return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
-          })
-        : []),
-    descriptors: () => (methods ??= decode().filter((op) => op.kind !== 'subscription')),
+    outline: outlined,
+    descriptor,
+    descriptors: () => (methods ??= outlined().flatMap((entry, index) => (entry.kind === 'subscription' ? [] : [descriptor(index)]))),
     get: <K extends keyof D & string>(name: K): D[K] => {
-      byName ??= new Map(decode().map((op) => [op.name, op]));
-      const op = byName.get(name);
-      if (!op) throw new Error(`no generated operation named ${name}`);
-      return op as D[K];
+      const index = outlined().findIndex((entry) => entry.name === name);
+      if (index < 0) throw new Error(`no generated operation named ${name}`);
+      return descriptor(index) as D[K];
     },
   };
 }
