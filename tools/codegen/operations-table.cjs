@@ -397,12 +397,14 @@ module.exports = {
     const fragmentIndex = new Map(fragmentNames.map((f, i) => [f, i]));
     const ordered = [...descriptors.filter((d) => d.kind !== 'subscription'), ...descriptors.filter((d) => d.kind === 'subscription')];
     for (const d of ordered) d.document = [d.document[0], ...d.document.slice(1).map((f) => fragmentIndex.get(f))];
-    // Newline-separated JSON texts (JSON.stringify never emits a raw newline): input types, fragments, operations.
-    const data = [
+    // JSON texts (input types, fragments, operations) after a line of their base-36 lengths, newline-separated
+    // (JSON.stringify never emits a raw newline), so core slices out only the parts an operation needs.
+    const parts = [
       JSON.stringify(inputTypeTable(schema, operations, config.scalarChecks ?? {})),
       ...fragmentNames.map((f) => JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))),
       ...ordered.map((d) => JSON.stringify(d)),
-    ].join('\n');
+    ];
+    const data = [parts.map((p) => p.length.toString(36)).join(','), ...parts].join('\n');
     const outlined = [...entries.filter((e) => e.kind !== 'subscription'), ...entries.filter((e) => e.kind === 'subscription')];
     outlined.forEach((e, i) => {
       if (ordered[i].name !== e.name) throw new Error(`operation table out of order at ${i}: ${e.name}`);
@@ -413,7 +415,7 @@ module.exports = {
       '/** Per operation: `Name kind path flags` (u: union result, p: list); the client builds its methods from this alone. */',
       `const OUTLINE = ${quoted(outline)};`,
       '',
-      '/** Input types, fragments (stored once) and each descriptor (document, variables, path, typenames, pagination, bounds), one JSON text a line. */',
+      '/** Part lengths, then input types, fragments (stored once) and each descriptor (document, variables, path, typenames, pagination, bounds) as JSON, a line each. */',
       `const TABLE = ${quoted(data)};`,
       '',
       '/** The typed descriptor of each operation (`operations.get(name)`). */',

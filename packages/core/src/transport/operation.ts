@@ -164,14 +164,15 @@ const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'su
 
 /**
  * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
- * flags `u` union result, `p` list). `data` holds newline-separated JSON texts (JSON never contains a raw
- * newline): the input-type table, each fragment's text, then each operation's descriptor in outline order,
- * its document as `[operation text, ...fragment indices]` (a fragment is stored once, however many use it).
+ * flags `u` union result, `p` list). `data` holds newline-separated parts: the base-36 lengths of the parts
+ * after it, then JSON texts: the input-type table, each fragment's text, each operation's descriptor in
+ * outline order, its document as `[operation text, ...fragment indices]` (a fragment is stored once, however
+ * many documents use it). A part is sliced out by its offset and parsed only when something needs it.
  */
 export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, data: string): OperationTable<D> {
   let entries: OperationOutline[] | undefined;
-  let segments: string[] | undefined;
-  let types: InputTypeTable | undefined;
+  let offsets: number[] | undefined;
+  let typeTable: InputTypeTable | undefined;
   const fragments: string[] = [];
   const decoded: OperationDescriptor[] = [];
   let methods: OperationDescriptor[] | undefined;
@@ -182,18 +183,42 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
           return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
         })
       : []);
+  const part = (k: number): string => {
+    if (!offsets) {
+      const head = data.indexOf('\n');
+      const lengths = data.slice(0, head).split(',');
+      offsets = [];
+      let at = head + 1;
+      for (const length of lengths) offsets.push(at, (at += parseInt(length, 36))), at++;
+    }
+    return data.slice(offsets[2 * k], offsets[2 * k + 1]);
+  };
+  // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
+  // type, enum or custom scalar: operations taking only built-in scalars never parse it.
+  const types: InputTypeTable = {
+    get inputs() {
+      return (typeTable ??= JSON.parse(part(0)) as InputTypeTable).inputs;
+    },
+    get enums() {
+      return (typeTable ??= JSON.parse(part(0)) as InputTypeTable).enums;
+    },
+    get scalars() {
+      return (typeTable ??= JSON.parse(part(0)) as InputTypeTable).scalars;
+    },
+  };
   const descriptor = (index: number): OperationDescriptor => {
     const cached = decoded[index];
     if (cached) return cached;
     const all = outlined();
     if (!(index >= 0 && index < all.length)) throw new RangeError(`no generated operation at ${index}`);
-    const parts = (segments ??= data.split('\n'));
-    const op = JSON.parse(parts[parts.length - all.length + index]!) as Record<string, unknown>;
+    part(0);
+    const first = offsets!.length / 2 - all.length;
+    const op = JSON.parse(part(first + index)) as Record<string, unknown>;
     const doc = op.document as Array<string | number>;
     let document = doc[0] as string;
-    for (let i = 1; i < doc.length; i++) document += fragments[doc[i] as number] ??= JSON.parse(parts[1 + (doc[i] as number)]!) as string;
+    for (let i = 1; i < doc.length; i++) document += fragments[doc[i] as number] ??= JSON.parse(part(1 + (doc[i] as number))) as string;
     op.document = document;
-    op.types = types ??= JSON.parse(parts[0]!) as InputTypeTable; // one object per vendor: the validator compiles it once
+    op.types = types;
     return (decoded[index] = op as unknown as OperationDescriptor);
   };
   return {
