@@ -12,11 +12,15 @@ import { createMyPhoneClient } from '@sdk/myphone';
 import { schemaSDL as totogiSDL } from '../../packages/totogi/src/generated/schema.js';
 import { schemaSDL as whereverSDL } from '../../packages/wherever/src/generated/schema.js';
 import { schemaSDL as myphoneSDL } from '../../packages/myphone/src/generated/schema.js';
-import { operations as totogiOps } from '../../packages/totogi/src/generated/operations.js';
-import { operations as whereverOps } from '../../packages/wherever/src/generated/operations.js';
-import { operations as myphoneOps } from '../../packages/myphone/src/generated/operations.js';
+import { operations as totogiTable } from '../../packages/totogi/src/generated/operations.js';
+import { operations as whereverTable } from '../../packages/wherever/src/generated/operations.js';
+import { operations as myphoneTable } from '../../packages/myphone/src/generated/operations.js';
 import { hostileServer, type HostileServer } from '../hostile/lib.js';
 import { addEnumValue, addField, addType, addUnionMember, drift, removeField, renameField } from './drift.js';
+
+const totogiOps = totogiTable.descriptors();
+const whereverOps = whereverTable.descriptors();
+const myphoneOps = myphoneTable.descriptors();
 
 const SECRET = 'sk-live-schemacheck-7f3a9c';
 const servers: HostileServer[] = [];

@@ -13,7 +13,7 @@ export type { MeterLike, TelemetryOptions, TracerLike } from './telemetry/index.
 export { LOG_ENV, REQUEST_ID_HEADERS, ResponseInfo, envLogLevel, redact, type LogLevel, type Logger, type SdkEvent } from './transport/observability.js';
 export { MIN_SECRET_LENGTH, REDACTED, SECRET_HISTORY, ShownHeaders, TEXT_LIMIT, capText, createScrubber, scrubText, secretForms, type JsonScrubOptions, type Scrubber } from './secrets/index.js';
 export { CORE_VERSION } from './version.js';
-export { bodyPrefixOf, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type SplitSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
+export { bodyPrefixOf, operationTable, type OperationOutline, type OperationTable, type DataOf, type InputTypeTable, type Documented, type OpenEnum, type OpenResult, type OperationDescriptor, type OperationKind, type PaginationSpec, type SplitSpec, type ResultOf, type VariableBound, type VariablesOf } from './transport/operation.js';
 export { validateVariables } from './transport/validate.js';
 export { ItemIterator, PageIterator, pageItems, paginate, type IterateOptions, type PageFetcher, type PartitionState, type WalkStats } from './paginate/index.js';
 export { isErrorMember, unwrapResult, type ErrorMember, type SuccessMember, type UnknownResultMember } from './results/index.js';

@@ -87,7 +87,8 @@ function defaultEmptyFilter(method: Fn & Record<string, unknown>): Fn {
     const inner = method[key] as Fn;
     Object.defineProperty(wrapped, key, { value: (v?: Record<string, unknown>, o?: unknown) => inner(fill(v), o), enumerable: false });
   }
-  Object.defineProperty(wrapped, 'operation', { value: method.operation, enumerable: false });
+  // A getter: the generated table is decoded on first use, not when the client is created.
+  Object.defineProperty(wrapped, 'operation', { get: () => method.operation, enumerable: false });
   Object.defineProperty(wrapped, 'name', { value: method.name });
   return wrapped;
 }

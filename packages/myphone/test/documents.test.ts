@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { operations } from '../src/generated/operations.js';
+import { operations as table } from '../src/generated/operations.js';
 import { schemaSDL } from '../src/generated/schema.js';
+
+const operations = table.descriptors();
 
 const dir = new URL('../operations/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.graphql'));

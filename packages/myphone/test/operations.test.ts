@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLResponseError } from '@sdk/myphone';
 import { generateSimcards } from '@sdk/myphone/testing';
-import { operations } from '../src/generated/operations.js';
+import { operations as table } from '../src/generated/operations.js';
 import { useMyPhone } from './helpers.js';
+
+const operations = table.descriptors();
 
 const { setup } = useMyPhone();
 const NOW = Date.UTC(2025, 0, 15, 12);

@@ -1,9 +1,11 @@
 import { buildSchema, getNamedType, isEnumType, isObjectType, isScalarType } from 'graphql';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API_ERROR_TYPENAMES, ApiError, isApiError, type ApiErrorTypename, type SdkEvent } from '@sdk/totogi';
-import { operations } from '../src/generated/operations.js';
+import { operations as table } from '../src/generated/operations.js';
 import { schemaSDL } from '../src/generated/schema.js';
 import { useServer } from './setup.js';
+
+const operations = table.descriptors();
 
 const setup = useServer();
 const schema = buildSchema(schemaSDL);

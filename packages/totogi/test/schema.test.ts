@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { buildSchema, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createTotogiClient } from '@sdk/totogi';
-import { operations } from '../src/generated/operations.js';
+import { operations as table } from '../src/generated/operations.js';
+
+const operations = table.descriptors();
 
 const dir = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const sdl = readFileSync(dir('schema/schema.graphql'), 'utf8');

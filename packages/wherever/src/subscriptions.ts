@@ -24,7 +24,7 @@ import type {
   UpdatedSimSubscription,
   UpdatedSimSubscriptionVariables,
 } from './generated/graphql.js';
-import { UpdatedBatchJob, UpdatedSim, UpdatedSimEvent } from './generated/operations.js';
+import { operations } from './generated/operations.js';
 
 /** What one `updatedSim` event carries: the SIM as selected by operations/UpdatedSim.graphql. */
 export type UpdatedSimPayload = NonNullable<UpdatedSimSubscription['updatedSim']>;
@@ -99,9 +99,9 @@ export function createWhereverSubscriptions(executor: Executor, options: Whereve
   };
   if (executor.emit) emitters.set(realtime, executor.emit);
   return {
-    updatedSim: (variables?: UpdatedSimSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedSim, variables, call) as Subscription<UpdatedSimPayload>,
-    updatedSimEvent: (variables: UpdatedSimEventSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedSimEvent, variables, call) as Subscription<UpdatedSimEventPayload>,
-    updatedBatchJob: (variables?: UpdatedBatchJobSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(UpdatedBatchJob, variables, call) as Subscription<UpdatedBatchJobPayload>,
+    updatedSim: (variables?: UpdatedSimSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(operations.get('UpdatedSim'), variables, call) as Subscription<UpdatedSimPayload>,
+    updatedSimEvent: (variables: UpdatedSimEventSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(operations.get('UpdatedSimEvent'), variables, call) as Subscription<UpdatedSimEventPayload>,
+    updatedBatchJob: (variables?: UpdatedBatchJobSubscriptionVariables, call?: SubscribeOptions) => client.subscribe(operations.get('UpdatedBatchJob'), variables, call) as Subscription<UpdatedBatchJobPayload>,
     realtime,
   } as WhereverSubscriptions;
 }

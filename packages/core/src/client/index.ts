@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
-import type { OperationDescriptor } from '../transport/operation.js';
+import { asTable, type OperationDescriptor, type OperationOutline, type OperationTable } from '../transport/operation.js';
 import type { UnknownResultMember } from '../results/index.js';
 import { createRequestMethod, type RequestMethod } from './request.js';
 
@@ -47,7 +47,13 @@ type AnyMethod = ((variables?: Record<string, unknown>, options?: CallOptions) =
 /** Vendor rules checked before a request leaves (throw ValidationError); keyed by operation name. */
 export type Validators = Record<string, (variables: Record<string, unknown>, emit: Executor['emit']) => void>;
 
-function createMethod(executor: Executor, op: OperationDescriptor, validate: Validators[string] | undefined): AnyMethod {
+/**
+ * One method. Its descriptor is decoded on first use (a call, or a read of `.operation`); from then on a call
+ * runs exactly the path it always did.
+ */
+function createMethod(executor: Executor, entry: OperationOutline, resolve: () => OperationDescriptor, validate: Validators[string] | undefined): AnyMethod {
+  let op: OperationDescriptor | undefined;
+  const descriptor = (): OperationDescriptor => op ?? (op = resolve());
   const run = validate
     ? (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => {
         try {
@@ -55,30 +61,43 @@ function createMethod(executor: Executor, op: OperationDescriptor, validate: Val
         } catch (err) {
           return Promise.reject(err);
         }
-        return executor.execute(op, variables, options, mode);
+        return executor.execute(op ?? descriptor(), variables, options, mode);
       }
-    : (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => executor.execute(op, variables, options, mode);
+    : (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => executor.execute(op ?? descriptor(), variables, options, mode);
   const method = (async (variables?: Record<string, unknown>, options?: CallOptions) => (await run(variables, options)).data) as AnyMethod;
   const extras: Record<string, unknown> = {
-    operation: op,
     withResponse: (variables?: Record<string, unknown>, options?: CallOptions) => run(variables, options),
   };
-  if (op.errorTypenames) {
+  if (entry.union) {
     extras.result = async (variables?: Record<string, unknown>, options?: CallOptions) => (await run(variables, options, 'union')).data;
   }
-  const spec = op.pagination;
-  if (spec) {
+  if (entry.paginated) {
     const fetchPage = async (variables: Record<string, unknown>, options: CallOptions) => (await run(variables, options)).data;
     // Only a query is read ahead: a page the caller may never take must not be a mutation the server applied.
-    const walk = (variables?: Record<string, unknown>, options?: IterateOptions) => paginate(spec, fetchPage, variables, op.kind === 'query' ? options : { ...options, readAhead: 0 }, op.name);
+    const walk = (variables?: Record<string, unknown>, options?: IterateOptions) => {
+      const d = descriptor();
+      return paginate(d.pagination!, fetchPage, variables, d.kind === 'query' ? options : { ...options, readAhead: 0 }, d.name);
+    };
     const pages = executor.telemetry
-      ? (variables?: Record<string, unknown>, options?: IterateOptions) => executor.telemetry!.pages(op, spec, walk(variables, options))
+      ? (variables?: Record<string, unknown>, options?: IterateOptions) => {
+          const d = descriptor();
+          return executor.telemetry!.pages(d, d.pagination!, walk(variables, options));
+        }
       : walk;
     extras.pages = pages;
-    extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), spec);
+    extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), descriptor().pagination!);
   }
   for (const [key, value] of Object.entries(extras)) Object.defineProperty(method, key, { value, enumerable: false });
-  Object.defineProperty(method, 'name', { value: op.path.join('.') });
+  // The first read decodes; the getter then gives way to a plain read-only value.
+  Object.defineProperty(method, 'operation', {
+    get: () => {
+      const value = descriptor();
+      Object.defineProperty(method, 'operation', { value, configurable: false });
+      return value;
+    },
+    configurable: true,
+  });
+  Object.defineProperty(method, 'name', { value: entry.path.join('.') });
   return method;
 }
 
@@ -109,29 +128,44 @@ export function clientInternals(client: unknown): ClientInternals | undefined {
  * (`listSims`, `simcard.block`). When a query and a mutation namespace share a name (MyPhone's
  * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
  */
-export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[], options: BuildMethodsOptions = {}): T {
+export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[] | OperationTable<any>, options: BuildMethodsOptions = {}): T {
+  // A generated table decodes each operation on its first use.
+  const table = asTable(operations);
   const root: Record<string, unknown> = {};
   // For tools that work on a whole client (schema-check): not enumerable, not part of the typed surface.
-  Object.defineProperty(root, CLIENT_INTERNALS, { value: { executor, operations, name: options.name ?? 'Client', schema: options.schema } satisfies ClientInternals });
+  const internals: ClientInternals = {
+    executor,
+    get operations() {
+      return table.descriptors();
+    },
+    name: options.name ?? 'Client',
+    schema: options.schema,
+  };
+  Object.defineProperty(root, CLIENT_INTERNALS, { value: internals });
   // What util.inspect and JSON.stringify show of a client: its kind and endpoint, never its credentials.
   const label = options.name ?? 'Client';
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
   Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
-  if (operations.some((op) => op.path.length === 1 && op.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
-  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, operations), enumerable: false });
-  const sorted = [...operations].sort((a, b) => a.path.length - b.path.length);
-  for (const op of sorted) {
+  // A table also holds the subscriptions (served by the real-time client, not methods).
+  const methods = table
+    .outline()
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => entry.kind !== 'subscription');
+  if (methods.some(({ entry }) => entry.path.length === 1 && entry.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
+  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, table), enumerable: false });
+  const sorted = methods.sort((a, b) => a.entry.path.length - b.entry.path.length);
+  for (const { entry, index } of sorted) {
     let node: Record<string, unknown> = root;
-    for (const key of op.path.slice(0, -1)) {
+    for (const key of entry.path.slice(0, -1)) {
       node[key] ??= {};
       node = node[key] as Record<string, unknown>;
     }
-    const leaf = op.path[op.path.length - 1]!;
+    const leaf = entry.path[entry.path.length - 1]!;
     const existing = node[leaf];
     if (existing !== undefined) {
-      throw new ValidationError(`two operations map to the method ${op.path.join('.')}`);
+      throw new ValidationError(`two operations map to the method ${entry.path.join('.')}`);
     }
-    node[leaf] = createMethod(executor, op, options.validators?.[op.name]);
+    node[leaf] = createMethod(executor, entry, () => table.descriptor(index), options.validators?.[entry.name]);
   }
   return root as T;
 }

@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
-import type { OperationDescriptor, PaginationSpec } from '../transport/operation.js';
+import { asTable, type OperationDescriptor, type OperationTable, type PaginationSpec } from '../transport/operation.js';
 import { prepareOperation, type DocumentInput, type DocumentResult, type DocumentTypeDecoration, type DocumentVariables } from '../transport/prepared.js';
 import type { PageVariables } from './index.js';
 
@@ -90,21 +90,32 @@ const spellOut = (spec: PaginationSpec): string[] =>
   spec.style === 'nextToken' ? [spec.tokenVar, ...(spec.limitVar ? [spec.limitVar] : [])] : spec.style === 'cursor' ? [spec.afterVar, spec.firstVar] : [spec.offsetVar, spec.limitVar];
 
 /** Builds `client.request` for one executor and the vendor's generated table (reused for `like` and error typenames). */
-export function createRequestMethod(executor: Executor, operations: readonly OperationDescriptor[]): RequestMethod {
-  const byKey = new Map<string, OperationDescriptor>();
-  const byPath = new Map<string, OperationDescriptor>();
-  for (const op of operations) {
-    byKey.set(op.name, op);
-    byKey.set(op.path.join('.'), op);
-    if (op.errorTypenames) byPath.set(op.path.join('.'), op);
-  }
+export function createRequestMethod(executor: Executor, source: readonly OperationDescriptor[] | OperationTable<any>): RequestMethod {
+  // Indexed from the outline on first use (a `like` or `path` option); only the operation named is decoded.
+  const table = asTable(source);
+  const at = (i: number | undefined): OperationDescriptor | undefined => (i === undefined ? undefined : table.descriptor(i));
+  let indexed: { byKey: Map<string, number>; byPath: Map<string, number>; lists: string[] } | undefined;
+  const index = () => {
+    if (indexed) return indexed;
+    const byKey = new Map<string, number>();
+    const byPath = new Map<string, number>();
+    const lists: string[] = [];
+    table.outline().forEach((op, i) => {
+      if (op.kind === 'subscription') return;
+      byKey.set(op.name, i);
+      byKey.set(op.path.join('.'), i);
+      if (op.union) byPath.set(op.path.join('.'), i);
+      if (op.paginated) lists.push(op.path.join('.'));
+    });
+    return (indexed = { byKey, byPath, lists });
+  };
 
   function descriptorFor(document: DocumentInput, options: RequestOptions | undefined): OperationDescriptor {
     const withPath = options as Partial<UnionRequestOptions<readonly string[], readonly string[]>> | undefined;
     if (withPath?.path === undefined) return prepareOperation(document, options?.operationName);
     const path = pathOf(withPath.path, 'options.path');
     const key = path.join('.');
-    const table = withPath.errorTypenames === undefined ? byPath.get(key) : undefined;
+    const table = withPath.errorTypenames === undefined ? at(index().byPath.get(key)) : undefined;
     const errorTypenames = withPath.errorTypenames ?? table?.errorTypenames;
     if (errorTypenames !== undefined && (!Array.isArray(errorTypenames) || !errorTypenames.every((t) => typeof t === 'string'))) {
       throw new ValidationError('options.errorTypenames must be a list of typenames', { field: 'options.errorTypenames' });
@@ -132,9 +143,9 @@ export function createRequestMethod(executor: Executor, operations: readonly Ope
     const { like, path: givenPath, pagination, operationName, ...iterate } = options;
     let base: OperationDescriptor | undefined;
     if (like !== undefined) {
-      base = typeof like === 'string' ? byKey.get(like) : undefined;
+      base = typeof like === 'string' ? at(index().byKey.get(like)) : undefined;
       if (!base?.pagination) {
-        const names = [...new Set(operations.filter((o) => o.pagination).map((o) => o.path.join('.')))];
+        const names = [...new Set(index().lists)];
         throw new ValidationError(`options.like: ${JSON.stringify(like)} is not a paginated method; use one of ${names.join(', ') || '(none)'}`, { field: 'options.like' });
       }
     }

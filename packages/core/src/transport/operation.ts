@@ -129,6 +129,110 @@ export function bodyPrefixOf(op: OperationDescriptor): string {
   return (op.bodyPrefix ??= `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`);
 }
 
+/** What building a client's method tree needs of an operation, read without decoding the table. */
+export interface OperationOutline {
+  readonly name: string;
+  readonly kind: OperationKind;
+  /** The method's path, e.g. `['simcard', 'block']`. */
+  readonly path: readonly string[];
+  /** The result is a union with error members (the method gets `.result()`). */
+  readonly union: boolean;
+  /** A list operation (the method gets `.all()` and `.pages()`). */
+  readonly paginated: boolean;
+}
+
+/**
+ * A vendor's generated operations. Codegen emits the data as one string (V8 scans a string literal far faster
+ * than it parses object literals and builds them at import); each operation is decoded on its first use (its
+ * method's first call, or a read of its descriptor), so a call pays only for its own operation.
+ */
+export interface OperationTable<D = Record<string, OperationDescriptor>> {
+  /** Every operation in table order: queries and mutations, then subscriptions (nothing decoded). */
+  outline(): readonly OperationOutline[];
+  /** The descriptor of `outline()[index]`, decoded the first time and the same object after. */
+  descriptor(index: number): OperationDescriptor;
+  /** The descriptors of the queries and mutations, in table order (decodes them all). */
+  descriptors(): readonly OperationDescriptor[];
+  /** One operation's descriptor (subscriptions too). */
+  get<K extends keyof D & string>(name: K): D[K];
+}
+
+/** A generated table as is; hand-made descriptors as a table of what they already are. */
+export function asTable(operations: readonly OperationDescriptor[] | OperationTable<any>): OperationTable<any> {
+  if (!Array.isArray(operations)) return operations as OperationTable<any>;
+  const list = operations as readonly OperationDescriptor[];
+  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined }));
+  return { outline: () => outline, descriptor: (i) => list[i]!, descriptors: () => list, get: (name) => list.find((op) => op.name === name) };
+}
+
+const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
+
+/**
+ * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
+ * flags `u` union result, `p` list). `data` holds a line of part boundaries (offsets in `data`, base 36,
+ * comma-separated), then the parts back to back as JSON texts: the input-type table, each fragment's text
+ * (stored once), each descriptor in outline order without the name, kind and path the outline holds and the variables
+ * `variableTypes` lists, its document as `[operation text, ...fragment indices]`.
+ * Only the parts an operation needs are sliced out and parsed.
+ */
+export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, data: string): OperationTable<D> {
+  let entries: OperationOutline[] | undefined;
+  let bounds: string[] | undefined;
+  let typeTable: InputTypeTable | undefined;
+  const fragments: string[] = [];
+  const decoded: OperationDescriptor[] = [];
+  let methods: OperationDescriptor[] | undefined;
+  const outlined = (): OperationOutline[] =>
+    (entries ??= outline
+      ? outline.split(';').map((line) => {
+          const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
+          return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
+        })
+      : []);
+  const part = (k: number): unknown => {
+    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
+    return JSON.parse(data.slice(parseInt(bounds[k]!, 36), parseInt(bounds[k + 1]!, 36)));
+  };
+  // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
+  // type, enum or custom scalar: operations taking only built-in scalars never parse it.
+  const types: InputTypeTable = {
+    get inputs() {
+      return (typeTable ??= part(0) as InputTypeTable).inputs;
+    },
+    get enums() {
+      return (typeTable ??= part(0) as InputTypeTable).enums;
+    },
+    get scalars() {
+      return (typeTable ??= part(0) as InputTypeTable).scalars;
+    },
+  };
+  const descriptor = (index: number): OperationDescriptor => {
+    const cached = decoded[index];
+    if (cached) return cached;
+    const count = outlined().length;
+    if (!(index >= 0 && index < count)) throw new RangeError(`no generated operation at ${index}`);
+    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
+    const raw = part(bounds.length - 1 - count + index) as { document: Array<string | number>; variableTypes: Record<string, string> };
+    const { name, kind, path } = entries![index]!;
+    // The fields in the order the generator declares them (name and path come from the outline).
+    const op: { document: unknown } = Object.assign({ name, kind, document: '' as unknown, path, variables: Object.keys(raw.variableTypes) }, raw, { types });
+    let document = raw.document[0] as string;
+    for (let i = 1; i < raw.document.length; i++) document += fragments[raw.document[i] as number] ??= part(1 + (raw.document[i] as number)) as string;
+    op.document = document;
+    return (decoded[index] = op as unknown as OperationDescriptor);
+  };
+  return {
+    outline: outlined,
+    descriptor,
+    descriptors: () => (methods ??= outlined().flatMap((entry, index) => (entry.kind === 'subscription' ? [] : [descriptor(index)]))),
+    get: <K extends keyof D & string>(name: K): D[K] => {
+      const index = outlined().findIndex((entry) => entry.name === name);
+      if (index < 0) throw new Error(`no generated operation named ${name}`);
+      return descriptor(index) as D[K];
+    },
+  };
+}
+
 export type DataOf<O> = O extends OperationDescriptor<infer D, any, any> ? D : never;
 export type VariablesOf<O> = O extends OperationDescriptor<any, infer V, any> ? V : never;
 export type ResultOf<O> = O extends OperationDescriptor<any, any, infer R> ? R : never;
