@@ -1,7 +1,7 @@
 /**
  * A user who bundles their service (esbuild, as many Lambda and container builds do) must get a working
- * bundle and a quiet build: the lazily loaded parts (real-time protocols, schema checker, batch-job waiter)
- * are found by the bundler, work in the bundle, and our packages cause no bundler warnings. Built packages
+ * bundle and a quiet build: the lazily loaded parts (real-time protocols, schema checker, batch-job waiter,
+ * partitioned walks) are found by the bundler, work in the bundle, and our packages cause no bundler warnings. Built packages
  * (run `pnpm build` first), bundled from bench/ where they are installed, run in a fresh process.
  */
 import { execFile } from 'node:child_process';
@@ -19,7 +19,13 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const app = `
 import { createWhereverClient, checkSchema, ValidationError } from '@sdk/wherever';
 import { startRealtimeFake } from '@sdk/core/testing';
+import { simsServer, fleet } from ${JSON.stringify(new URL('fixtures/sims-server.mjs', import.meta.url).pathname)};
 const out = {};
+const sims = await simsServer(fleet(40));
+const walker = createWhereverClient({ apiKey: 'k-0123456789', endpoint: sims.url });
+const [parts, first, second] = await Promise.all([walker.listSims.all({ limit: 10 }, { parts: 3 }).toArray(), ...[0, 1].map((index) => walker.listSims.all({ limit: 10 }, { segment: { index, count: 2 } }).toArray())]);
+out.walks = [parts.length, first.length + second.length];
+await sims.close();
 const fake = await startRealtimeFake({ authorize: (auth) => auth.headers.authorization === 'k-0123456789' });
 const wherever = createWhereverClient({ apiKey: 'k-0123456789', endpoint: 'http://127.0.0.1:9/graphql', realtime: { url: fake.url } });
 const sub = wherever.updatedSim();
@@ -63,6 +69,6 @@ describe('a user bundles an app using the lazily loaded parts (esbuild, ESM)', (
     } finally {
       rmSync(entry, { force: true });
     }
-    expect(await run(join(dir, 'app.mjs'))).toEqual({ event: { iccid: '8988', status: 'ACTIVE' }, check: 'client', wait: 'variables.batchJobId' });
+    expect(await run(join(dir, 'app.mjs'))).toEqual({ walks: [40, 40], event: { iccid: '8988', status: 'ACTIVE' }, check: 'client', wait: 'variables.batchJobId' });
   });
 });

@@ -3,9 +3,11 @@
 // than parsing the same bytes in one file), and code splitting (lazy chunks, the /testing entry) leaves
 // the main entry importing several shared chunks. Files that imported a folded chunk (lazy chunks, other
 // entries) import the same bindings from ./index.js instead, under `__chunk_*` names, so every module
-// still exists once. The CommonJS build has no chunks and is left alone.
+// still exists once.
+// Then the CommonJS build is made from those ESM files, one .cjs per .js (`cjsFromEsm`), so it loads the
+// same code at `require` and the same chunks on first use (tsup's own CJS build inlines every lazy chunk).
 // Usage: node tools/merge-entry-chunks.mjs <dist dir>
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +18,6 @@ const CHUNK_BARE_IMPORT = /import\s*"\.\/(chunk-[\w-]+\.js)"/g;
 /** Longest output line (see the tsup configs): an uncaught error prints its whole source line. */
 export const LINE_LIMIT = 240;
 
-const tag = (chunk) => `__chunk_${chunk.replace(/^chunk-|\.js$/g, '').replace(/\W/g, '_')}_`;
 
 export async function mergeEntryChunks(dist, entry = 'index.js') {
   dist = resolve(dist);
@@ -27,7 +28,9 @@ export async function mergeEntryChunks(dist, entry = 'index.js') {
     .map((f) => resolve(f))
     .filter((f) => /\/chunk-[\w-]+\.js$/.test(f))
     .map((f) => f.slice(dist.length + 1));
-  if (folded.length === 0) return [];
+  if (folded.length === 0) return folded;
+  // Short names (every one is parsed at import): `__chunk<n>_<binding>`, n the folded chunk's index.
+  const tag = (chunk) => `__chunk${folded.indexOf(chunk)}_`;
   const reexports = [];
   for (const chunk of folded) {
     const names = Object.keys(await import(pathToFileURL(join(dist, chunk)).href));
@@ -76,8 +79,35 @@ export async function mergeEntryChunks(dist, entry = 'index.js') {
   return folded;
 }
 
+const RELATIVE_FROM = /\bfrom\s*"\.\/([\w-]+)\.js"/g;
+const RELATIVE_BARE = /\bimport\s*"\.\/([\w-]+)\.js"/g;
+const RELATIVE_DYNAMIC = /\bimport\(\s*"\.\/([\w-]+)\.js"\s*\)/g;
+
+/**
+ * Replaces every .cjs in `dist` with the CommonJS form of the .js beside it: static imports of our own
+ * files become `require("./x.cjs")`, and a dynamic import of one becomes a `require` on first use (one
+ * instance per file, shared with the entry; packages keep their `import()`, as tsup's CJS build did).
+ */
+export async function cjsFromEsm(dist) {
+  dist = resolve(dist);
+  const files = readdirSync(dist).filter((f) => f.endsWith('.js'));
+  for (const file of readdirSync(dist).filter((f) => f.endsWith('.cjs'))) rmSync(join(dist, file));
+  for (const file of files) {
+    const esm = readFileSync(join(dist, file), 'utf8')
+      .replace(RELATIVE_FROM, 'from"./$1.cjs"')
+      .replace(RELATIVE_BARE, 'import"./$1.cjs"')
+      .replace(RELATIVE_DYNAMIC, 'Promise.resolve().then(()=>require("./$1.cjs"))');
+    const { code } = await transform(esm, { format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, lineLimit: LINE_LIMIT, sourcefile: file, logLevel: 'error' });
+    const stale = /\bimport\(\s*"\.|require\("\.\/[\w-]+\.js"\)/.exec(code);
+    if (stale) throw new Error(`merge-entry-chunks: ${file} → .cjs still loads ESM: ${stale[0]}`);
+    writeFileSync(join(dist, file.replace(/\.js$/, '.cjs')), code);
+  }
+  return files.length;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dist = process.argv[2] ?? 'dist';
   const folded = await mergeEntryChunks(dist);
-  console.log(`merge-entry-chunks: folded ${folded.length} chunk(s) into ${join(dist, 'index.js')}`);
+  const cjs = await cjsFromEsm(dist);
+  console.log(`merge-entry-chunks: folded ${folded.length} chunk(s) into ${join(dist, 'index.js')}; ${cjs} CommonJS file(s) made from the ESM build`);
 }

@@ -13,8 +13,10 @@ import { QUICK, fmt, median, shuffle, table } from '../lib.mjs';
 const benchDir = fileURLToPath(new URL('..', import.meta.url));
 export const TARGET_MS = 3;
 
-function run(specifier, cwd) {
-  const code = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(specifier)}); const d = process.cpuUsage(c); process.stdout.write(JSON.stringify([performance.now() - t, (d.user + d.system) / 1000]));`;
+function run(specifier, cwd, cjs = false) {
+  // CommonJS: `require` made before the clock starts (its own cost is not the package's).
+  const load = cjs ? `require(${JSON.stringify(specifier)})` : `await import(${JSON.stringify(specifier)})`;
+  const code = `${cjs ? `const require = (await import('node:module')).createRequire(${JSON.stringify(cwd + '/')}); ` : ''}const c = process.cpuUsage(); const t = performance.now(); ${load}; const d = process.cpuUsage(c); process.stdout.write(JSON.stringify([performance.now() - t, (d.user + d.system) / 1000]));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`cold start run failed for ${specifier}\n${r.stderr}`);
   const [wall, cpu] = JSON.parse(r.stdout.toString());
@@ -42,12 +44,15 @@ export async function coldStart(rounds = QUICK ? 5 : 31) {
     '@sdk/wherever': { specifier: '@sdk/wherever', cwd: benchDir, target: true },
     '@sdk/totogi': { specifier: '@sdk/totogi', cwd: benchDir, target: true },
     '@sdk/myphone': { specifier: '@sdk/myphone', cwd: benchDir, target: true },
+    // The CommonJS builds load the same entry and the same lazy chunks (informational: the target is for import).
+    '@sdk/core (require)': { specifier: '@sdk/core', cwd: benchDir, cjs: true },
+    '@sdk/wherever (require)': { specifier: '@sdk/wherever', cwd: benchDir, cjs: true },
     'graphql-request (reference)': { specifier: 'graphql-request', cwd: benchDir },
   };
   const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, { wall: [], cpu: [] }]));
   for (let r = 0; r < rounds; r++) {
     for (const k of shuffle(Object.keys(targets))) {
-      const { wall, cpu } = run(targets[k].specifier, targets[k].cwd);
+      const { wall, cpu } = run(targets[k].specifier, targets[k].cwd, targets[k].cjs);
       samples[k].wall.push(wall);
       samples[k].cpu.push(cpu);
     }

@@ -5,17 +5,17 @@
  * - offset:    `{ items, count }` pages, `offset`/`limit` variables (MyPhone)                → offset.ts
  * Token and cursor walks read one page ahead by default; offset walks fetch `concurrency` pages at once.
  * A list whose spec declares a `split` (wherever listSims by ICCID prefix) can be walked in parts at once,
- * or as segment i of n across processes (partition.ts). Iterators are lazy, hold a bounded number of
+ * or as segment i of n across processes (partition.ts, loaded on such a walk's first page). Iterators are lazy, hold a bounded number of
  * pages, stop when the API says so, and end or throw PaginationError with a resume position.
  */
-import { ValidationError } from '../errors/index.js';
+import { PaginationError, ValidationError } from '../errors/index.js';
 import type { CallOptions } from '../transport/execute.js';
 import type { PaginationSpec } from '../transport/operation.js';
 import { abortErrorFrom } from '../transport/retry.js';
 import { chainPages, cursorSteps, nextTokenSteps } from './chain.js';
 import { offsetPages } from './offset.js';
-import { offsetSegmentPages, partitionedPages, RESUME_KEY, type PartitionState } from './partition.js';
-import { countOption, pageItems, type Cursor, type PageFetcher, type Vars, type WalkStats } from './shared.js';
+import type { PartitionState } from './partition.js';
+import { checkAborted, countOption, pageItems, RESUME_KEY, type Cursor, type PageFetcher, type Vars, type WalkStats } from './shared.js';
 
 export { pageItems, type PageFetcher, type WalkStats };
 export { LoopGuard } from './loop-guard.js';
@@ -136,7 +136,7 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
   switch (spec.style) {
     case 'nextToken': {
       if (spec.split && (parts > 1 || seg || resuming)) {
-        return run((self) => partitionedPages(spec, fetchPage, vars, call, { parts, readAhead, segment: seg, resume, resuming }, self, operationName), resuming ? { [RESUME_KEY]: resume } : {});
+        return run((self) => partitioned((m) => m.partitionedPages(spec, fetchPage, vars, call, { parts, readAhead, segment: seg, resume, resuming }, self, operationName), call, self, operationName), resuming ? { [RESUME_KEY]: resume } : {});
       }
       const start = (vars[spec.tokenVar] as string | null | undefined) || null;
       const { first, fetchStep } = nextTokenSteps(spec, fetchPage, vars, call, operationName, start);
@@ -147,9 +147,25 @@ export function paginate<TPage>(spec: PaginationSpec, fetchPage: PageFetcher, va
       return run((self) => chainPages(first, fetchStep, readAhead, call, self, operationName), { [spec.afterVar]: vars[spec.afterVar] ?? null });
     }
     case 'offset':
-      if (seg) return run((self) => offsetSegmentPages(spec, fetchPage, vars, call, concurrency, seg, self, operationName), { [spec.offsetVar]: vars[spec.offsetVar] ?? 0 });
+      if (seg) return run((self) => partitioned((m) => m.offsetSegmentPages(spec, fetchPage, vars, call, concurrency, seg, self, operationName), call, self, operationName), { [spec.offsetVar]: vars[spec.offsetVar] ?? 0 });
       return run((self) => offsetPages(spec, fetchPage, vars, call, concurrency, self, operationName), { [spec.offsetVar]: vars[spec.offsetVar] ?? 0 });
   }
+}
+
+/**
+ * A partitioned walk or a segment: its code (partition.ts, half the pagination code) loads when the walk
+ * asks for its first page, so importing the SDK and plain walks never parse it. A load that fails (a file
+ * a bundler or deploy step dropped) ends the walk with a PaginationError at its start position.
+ */
+async function* partitioned(walk: (m: typeof import('./partition.js')) => AsyncGenerator<unknown>, call: IterateOptions, self: Cursor, operationName: string): AsyncGenerator<unknown> {
+  let m: typeof import('./partition.js');
+  try {
+    m = await import('./partition.js');
+  } catch (cause) {
+    throw new PaginationError(`${operationName}: the code for partitioned walks and segments could not be loaded (${cause instanceof Error ? cause.message : String(cause)})`, { operationName, cursor: self.position, cause });
+  }
+  checkAborted(call, operationName);
+  yield* walk(m);
 }
 
 function segmentOption(segment: unknown, operationName: string): { index: number; count: number } | undefined {

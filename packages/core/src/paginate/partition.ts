@@ -25,10 +25,7 @@ import type { PaginationSpec, SplitSpec } from '../transport/operation.js';
 import { sleep } from '../transport/retry.js';
 import { chainPages, nextTokenSteps, type Step } from './chain.js';
 import { countOf, offsetLimit, offsetPages } from './offset.js';
-import { callerError, checkAborted, noop, pageItems, walkController, type Cursor, type PageFetcher, type Vars } from './shared.js';
-
-/** The variable that carries a partitioned walk's resume state (`$` cannot start a GraphQL variable name). */
-export const RESUME_KEY = '$partitions';
+import { callerError, checkAborted, noop, pageItems, RESUME_KEY, walkController, type Cursor, type PageFetcher, type Vars } from './shared.js';
 
 /** Where a partitioned walk stands, as plain JSON: spread `{ [RESUME_KEY]: state }` into the variables to resume. */
 export interface PartitionState {

@@ -29,6 +29,9 @@ export interface WalkStats {
 
 export const noop = (): void => undefined;
 
+/** The variable that carries a partitioned walk's resume state (`$` cannot start a GraphQL variable name). */
+export const RESUME_KEY = '$partitions';
+
 /** Items of one page, whatever the strategy. */
 export function pageItems(spec: PaginationSpec, page: unknown): unknown[] {
   if (spec.style === 'cursor') {
