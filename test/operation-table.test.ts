@@ -108,6 +108,10 @@ const totogi = (load: (s: string) => string) => `${prelude(load)}
   const first = Promise.all([a.getAccount({ providerId: api.providerId, accountId: 'acc-1' }), b.getAccount({ providerId: api.providerId, accountId: 'acc-1' })]);
   out.afterCall = ops();
   out.balances = (await first).map((acc) => acc.balance.value);
+  // getAccount takes only IDs: the input-type table is not needed, so not parsed.
+  out.typesAfterCalls = decoded.includes('(types)');
+  await a.updateAccount.result({ input: { providerId: api.providerId, accountId: 'acc-1', creditLimit: 5 } });
+  out.typesAfterInput = decoded.filter((d) => d === '(types)').length;
   out.shared = a.getAccount.operation === b.getAccount.operation;
   out.own = Object.getOwnPropertyDescriptor(a.getAccount, 'operation');
   out.own = { value: typeof out.own.value, writable: out.own.writable, enumerable: out.own.enumerable, configurable: out.own.configurable };
@@ -183,6 +187,8 @@ describe('decoded on first use, once, and everything works (built packages, fres
       afterCreate: 0,
       afterCall: ['GetAccount'],
       balances: [3, 3],
+      typesAfterCalls: false,
+      typesAfterInput: 1,
       shared: true,
       own: { value: 'object', writable: false, enumerable: false, configurable: false },
       member: 'AccountNotFound',
@@ -190,7 +196,7 @@ describe('decoded on first use, once, and everything works (built packages, fres
       plans: 0,
       request: { __typename: 'Account', id: 'acc-1' },
       requestError: 'AccountNotFound',
-      decoded: ['GetAccount', 'GetPlans'],
+      decoded: ['GetAccount', 'UpdateAccount', 'GetPlans'],
       once: true,
     });
   });

@@ -163,37 +163,62 @@ export const outlineOf = (op: OperationDescriptor): OperationOutline => ({ name:
 const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
 
 /**
- * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
- * flags `u` union result, `p` list). `data` holds newline-separated JSON texts (JSON never contains a raw
- * newline): the input-type table, each fragment's text, then each operation's descriptor in outline order,
- * its document as `[operation text, ...fragment indices]` (a fragment is stored once, however many use it).
+ * The table codegen emits. `outline` holds `Name kind path flags start end` per operation, `;`-separated (kind
+ * q/m/s; flags `u` union result, `p` list, `-` neither; start/end: the descriptor's offsets in `data`, base 36).
+ * `data` holds the input-type table's length (base 36) and a newline, then JSON texts back to back: the
+ * input-type table, the fragments' texts (each stored once), the descriptors, each document as
+ * `[operation text, fragment start, fragment end, ...]`. Only what an operation needs is sliced out and parsed.
  */
 export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, data: string): OperationTable<D> {
   let entries: OperationOutline[] | undefined;
-  let segments: string[] | undefined;
-  let types: InputTypeTable | undefined;
-  const fragments: string[] = [];
+  let spans: string[] | undefined;
+  let typeTable: InputTypeTable | undefined;
+  const fragments = new Map<number, string>();
   const decoded: OperationDescriptor[] = [];
   let methods: OperationDescriptor[] | undefined;
-  const outlined = (): OperationOutline[] =>
-    (entries ??= outline
+  const outlined = (): OperationOutline[] => {
+    if (entries) return entries;
+    spans = [];
+    return (entries = outline
       ? outline.split(';').map((line) => {
-          const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
+          const [name, kind, path, flags, start, end] = line.split(' ') as [string, string, string, string, string, string];
+          spans!.push(start, end);
           return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
         })
       : []);
+  };
+  const parseTypes = (): InputTypeTable => {
+    const head = data.indexOf('\n');
+    return (typeTable = JSON.parse(data.slice(head + 1, head + 1 + parseInt(data.slice(0, head), 36))) as InputTypeTable);
+  };
+  // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
+  // type, enum or custom scalar: operations taking only built-in scalars never parse it.
+  const types: InputTypeTable = {
+    get inputs() {
+      return (typeTable ?? parseTypes()).inputs;
+    },
+    get enums() {
+      return (typeTable ?? parseTypes()).enums;
+    },
+    get scalars() {
+      return (typeTable ?? parseTypes()).scalars;
+    },
+  };
   const descriptor = (index: number): OperationDescriptor => {
     const cached = decoded[index];
     if (cached) return cached;
-    const all = outlined();
-    if (!(index >= 0 && index < all.length)) throw new RangeError(`no generated operation at ${index}`);
-    const parts = (segments ??= data.split('\n'));
-    const op = JSON.parse(parts[parts.length - all.length + index]!) as Record<string, unknown>;
+    if (!(index >= 0 && index < outlined().length)) throw new RangeError(`no generated operation at ${index}`);
+    const op = JSON.parse(data.slice(parseInt(spans![2 * index]!, 36), parseInt(spans![2 * index + 1]!, 36))) as Record<string, unknown>;
     const doc = op.document as Array<string | number>;
     let document = doc[0] as string;
-    for (let i = 1; i < doc.length; i++) document += fragments[doc[i] as number] ??= JSON.parse(parts[1 + (doc[i] as number)]!) as string;
+    for (let i = 1; i < doc.length; i += 2) {
+      const start = doc[i] as number;
+      let text = fragments.get(start);
+      if (text === undefined) fragments.set(start, (text = JSON.parse(data.slice(start, doc[i + 1] as number)) as string));
+      document += text;
+    }
     op.document = document;
-    op.types = types ??= JSON.parse(parts[0]!) as InputTypeTable; // one object per vendor: the validator compiles it once
+    op.types = types;
     return (decoded[index] = op as unknown as OperationDescriptor);
   };
   return {
