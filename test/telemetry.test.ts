@@ -413,10 +413,10 @@ describe('without @opentelemetry/api (built package, in a child process)', () =>
     );
   };
 
-  it('works without it and never loads it; with it installed (no provider) it is loaded and sends nothing extra', async () => {
+  it('works without it and never loads it; with it installed but no provider registered it is not loaded either and sends nothing extra', async () => {
     const absent = await run(['--require', new URL('./fixtures/no-opentelemetry.cjs', import.meta.url).pathname]);
     expect(absent).toEqual({ data: { id: '1' }, loaded: false, traceparent: null });
     const installed = await run([]);
-    expect(installed).toEqual({ data: { id: '1' }, loaded: true, traceparent: null });
+    expect(installed).toEqual({ data: { id: '1' }, loaded: false, traceparent: null });
   });
 });

@@ -1,9 +1,12 @@
 /**
  * How telemetry is loaded: the executor calls `createTelemetry` here, at client creation. It checks the
- * option and whether `@opentelemetry/api` is installed (synchronously), and only then starts loading the
- * instrumentation (./index.ts) in the background; importing the SDK never parses it. Until it has loaded,
- * the wrappers below hold the first call until it is there (so the first call is traced), and buffer
- * events for it (so a renewal or subscription before the first call still gets its span).
+ * option and whether `@opentelemetry/api` is installed (synchronously). The instrumentation (./index.ts)
+ * loads only once there is something to record into: a tracer or meter passed in the options, or a
+ * provider registered with the API (seen in the API's global registry, without loading the API). Until
+ * then calls take the plain path: with the API installed but no provider, loading it (~45 ms of CPU on
+ * the first call) would record nothing. Once loading, the wrappers below hold calls until it is there (so
+ * the first call after a provider is registered is traced), and buffer events for it (so a renewal or
+ * subscription before the first call still gets its span).
  */
 import type { AuthStrategy } from '../auth/types.js';
 import { ValidationError } from '../errors/index.js';
@@ -49,26 +52,47 @@ function openTelemetryInstalled(): boolean | undefined {
   return installed;
 }
 
+/** Where @opentelemetry/api 1.x registers its global providers (its `internal/global-utils`). */
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/** Whether a tracer or meter provider is registered with the API (the same registry the API itself reads). */
+export function providerRegistered(): boolean {
+  const registry = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown; metrics?: unknown } })[OTEL_GLOBAL];
+  return registry !== undefined && registry !== null && (registry.trace !== undefined || registry.metrics !== undefined);
+}
+
 /** The client's telemetry, or undefined when it is off or `@opentelemetry/api` is not installed. */
 export function createTelemetry(option: TelemetryOptions | false | undefined, context: { endpoint: string; scrub: (text: string) => string }): Telemetry | undefined {
   checkTelemetryOption(option);
   if (option === false || openTelemetryInstalled() === false) return undefined;
-  return new LazyTelemetry(import('./index.js').then((m) => m.createTelemetry(option, context)));
+  const own = option !== undefined && (option.tracer !== undefined || option.meter !== undefined);
+  return new LazyTelemetry(() => import('./index.js').then((m) => m.createTelemetry(option, context)), own ? () => true : providerRegistered);
 }
 
 type Execute = Parameters<Telemetry['execute']>[0];
 
 /** Stands in for the instrumentation until it has loaded, then forwards to it (or to nothing, if it found no API). */
 class LazyTelemetry implements Telemetry {
-  /** undefined: still loading; null: loaded, nothing to instrument. */
+  /** undefined: not loaded (yet); null: loaded, nothing to instrument. */
   #real: Telemetry | null | undefined;
-  readonly #ready: Promise<void>;
-  /** Events seen before the instrumentation loaded, replayed into it once (the user's `onEvent` got them at once). */
+  /** Set once loading has started. */
+  #ready: Promise<void> | undefined;
+  /** Events seen while the instrumentation loads, replayed into it once (the user's `onEvent` got them at once). */
   #early: SdkEvent[] | undefined = [];
   #ours: ((event: SdkEvent) => void) | undefined;
+  readonly #load: () => Promise<Telemetry | undefined>;
+  readonly #wanted: () => boolean;
 
-  constructor(loading: Promise<Telemetry | undefined>) {
-    this.#ready = loading.then(
+  constructor(load: () => Promise<Telemetry | undefined>, wanted: () => boolean) {
+    this.#load = load;
+    this.#wanted = wanted;
+    this.#loadIfWanted();
+  }
+
+  /** The load in progress or done; starts it when there is something to record into, else undefined. */
+  #loadIfWanted(): Promise<void> | undefined {
+    if (this.#ready !== undefined || !this.#wanted()) return this.#ready;
+    return (this.#ready = this.#load().then(
       (real) => {
         this.#real = real ?? null;
         const early = this.#early!;
@@ -83,14 +107,18 @@ class LazyTelemetry implements Telemetry {
         this.#real = null;
         this.#early = undefined;
       },
-    );
+    ));
   }
 
   execute<F extends Execute>(inner: F): F {
     let run: F | undefined;
     const bind = () => (run ??= this.#real ? this.#real.execute(inner) : inner);
-    const traced = (op: OperationDescriptor, variables: Record<string, unknown> | undefined, options: unknown, mode?: unknown) =>
-      this.#real !== undefined ? bind()(op, variables, options, mode) : this.#ready.then(() => bind()(op, variables, options, mode));
+    const traced = (op: OperationDescriptor, variables: Record<string, unknown> | undefined, options: unknown, mode?: unknown) => {
+      if (this.#real !== undefined) return bind()(op, variables, options, mode);
+      const ready = this.#loadIfWanted();
+      // No provider yet: nothing would record this call, so it runs plain (a later one loads the instrumentation).
+      return ready === undefined ? inner(op, variables, options, mode) : ready.then(() => bind()(op, variables, options, mode));
+    };
     return traced as F;
   }
 
@@ -122,9 +150,9 @@ class LazyTelemetry implements Telemetry {
         } catch {
           // telemetry must never break a call
         }
-      } else {
+      } else if (this.#ready !== undefined) {
         this.#early?.push(event);
-      }
+      } // else: no provider, nothing to record the event into (and nothing kept)
       user?.(event);
     };
   }
@@ -133,7 +161,6 @@ class LazyTelemetry implements Telemetry {
     if (this.#real !== undefined) return this.#real ? this.#real.pages(op, spec, iterator) : iterator;
     // Wrapped when iteration starts; if the instrumentation is still loading then, its first page waits for it.
     const open = iterator[Symbol.asyncIterator];
-    const ready = this.#ready;
     const wrap = () => {
       delete (iterator as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator];
       if (Object.hasOwn(iterator, Symbol.asyncIterator) || iterator[Symbol.asyncIterator] !== open) {
@@ -146,6 +173,8 @@ class LazyTelemetry implements Telemetry {
       writable: true,
       value: () => {
         if (this.#real !== undefined) return wrap();
+        const ready = this.#loadIfWanted();
+        if (ready === undefined) return open.call(iterator); // no provider when the walk starts: a plain walk
         let started: AsyncIterator<unknown> | undefined;
         const begin = () => ready.then(() => (started ??= wrap()));
         return {
