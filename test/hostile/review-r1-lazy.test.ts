@@ -1,0 +1,54 @@
+/**
+ * Review R1 of issue 16's lazy operation table (wave/c1): a method's descriptor is decoded on first use and
+ * `.operation` starts as a getter. A careless caller that freezes the client (a deep-freeze helper, as config
+ * objects often get) must still read every descriptor and call every method, as before the change; counted at
+ * a hostile loopback server.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMyPhoneClient } from '@sdk/myphone';
+import { createTotogiClient } from '@sdk/totogi';
+import { createWhereverClient } from '@sdk/wherever';
+import { closeAll, hostileServer, sendJson } from './lib.js';
+
+afterEach(closeAll);
+
+/** What the popular deep-freeze helpers do: freeze, then recurse into every own property, functions too. */
+function deepFreeze(o: object, seen = new Set<object>()): void {
+  if (seen.has(o)) return;
+  seen.add(o);
+  Object.freeze(o);
+  for (const key of Object.getOwnPropertyNames(o)) {
+    const v = (o as Record<string, unknown>)[key];
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) deepFreeze(v, seen);
+  }
+}
+
+const methodsOf = (node: object, path: string[] = [], out: Array<[string, { operation: { name: string } }]> = []) => {
+  for (const key of Object.keys(node)) {
+    const v = (node as Record<string, unknown>)[key] as object;
+    if (typeof v === 'function') out.push([[...path, key].join('.'), v as never]);
+    if (v && (typeof v === 'object' || typeof v === 'function')) methodsOf(v, [...path, key], out);
+  }
+  return out;
+};
+
+describe('review R1: a frozen client still reads its lazily decoded descriptors and calls', () => {
+  it('deep-freezing each vendor client (methods included) throws nothing; every .operation reads; the call reaches the server', async () => {
+    const server = await hostileServer((req, res) => sendJson(res, { data: req.json?.operationName === 'GetCustomerData' ? { getCustomerData: { customerid: 1 } } : {} }));
+    const tokenProvider = { getAccessToken: async () => 'tok-frozen-1' };
+    const clients = {
+      // Fresh clients whose methods nobody has read yet: `.operation` is still the decode-on-first-read getter.
+      wherever: createWhereverClient({ apiKey: 'key-frozen-1', endpoint: server.url, retry: 0 }),
+      totogi: createTotogiClient({ auth: { tokenProvider }, endpoint: server.url, retry: 0 }),
+      myphone: createMyPhoneClient({ tokenProvider, endpoint: server.url, retry: 0 }),
+    };
+    for (const [vendor, client] of Object.entries(clients)) {
+      expect(() => deepFreeze(client), vendor).not.toThrow();
+      const methods = methodsOf(client);
+      expect(methods.length, vendor).toBeGreaterThan(5);
+      for (const [path, method] of methods) expect(typeof method.operation.name, `${vendor} ${path}`).toBe('string');
+    }
+    await clients.wherever.getCustomerData();
+    expect(server.received.map((r) => r.json?.operationName)).toEqual(['GetCustomerData']);
+  });
+});
