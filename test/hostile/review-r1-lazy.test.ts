@@ -26,7 +26,8 @@ function deepFreeze(o: object, seen = new Set<object>()): void {
 const methodsOf = (node: object, path: string[] = [], out: Array<[string, { operation: { name: string } }]> = []) => {
   for (const key of Object.keys(node)) {
     const v = (node as Record<string, unknown>)[key] as object;
-    if (typeof v === 'function') out.push([[...path, key].join('.'), v as never]);
+    // Generated methods (subscriptions and helpers such as waitForBatchJob carry no descriptor).
+    if (typeof v === 'function' && 'operation' in v) out.push([[...path, key].join('.'), v as never]);
     if (v && (typeof v === 'object' || typeof v === 'function')) methodsOf(v, [...path, key], out);
   }
   return out;
@@ -34,7 +35,8 @@ const methodsOf = (node: object, path: string[] = [], out: Array<[string, { oper
 
 describe('review R1: a frozen client still reads its lazily decoded descriptors and calls', () => {
   it('deep-freezing each vendor client (methods included) throws nothing; every .operation reads; the call reaches the server', async () => {
-    const server = await hostileServer((req, res) => sendJson(res, { data: req.json?.operationName === 'GetCustomerData' ? { getCustomerData: { customerid: 1 } } : {} }));
+    const data: Record<string, unknown> = { GetCustomerData: { getCustomerData: { customerid: 1 } }, GetAccount: { getAccount: { __typename: 'Account', id: 'acc-1' } } };
+    const server = await hostileServer((req, res) => sendJson(res, { data: data[req.json?.operationName ?? ''] ?? {} }));
     const tokenProvider = { getAccessToken: async () => 'tok-frozen-1' };
     const clients = {
       // Fresh clients whose methods nobody has read yet: `.operation` is still the decode-on-first-read getter.
@@ -49,6 +51,9 @@ describe('review R1: a frozen client still reads its lazily decoded descriptors 
       for (const [path, method] of methods) expect(typeof method.operation.name, `${vendor} ${path}`).toBe('string');
     }
     await clients.wherever.getCustomerData();
-    expect(server.received.map((r) => r.json?.operationName)).toEqual(['GetCustomerData']);
+    expect(await clients.totogi.getAccount({ providerId: 'p1', accountId: 'acc-1' })).toMatchObject({ id: 'acc-1' });
+    // Bad input on a frozen descriptor still fails before anything leaves.
+    await expect(clients.totogi.getAccount({ providerId: 'p1', accountId: { id: 1 } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'variables.accountId' });
+    expect(server.received.map((r) => r.json?.operationName)).toEqual(['GetCustomerData', 'GetAccount']);
   });
 });

@@ -94,7 +94,8 @@ function createMethod(executor: Executor, entry: OperationOutline, eager: Operat
     Object.defineProperty(method, 'operation', {
       get: () => {
         const value = descriptor();
-        Object.defineProperty(method, 'operation', { value, enumerable: false, configurable: false, writable: false });
+        // A caller may have frozen the method (deep-freeze helpers recurse into functions): then it stays a getter.
+        if (Object.getOwnPropertyDescriptor(method, 'operation')?.configurable) Object.defineProperty(method, 'operation', { value, enumerable: false, configurable: false, writable: false });
         return value;
       },
       enumerable: false,

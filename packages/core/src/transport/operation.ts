@@ -124,9 +124,21 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly __types?: { data: TData; variables: TVariables; result: TResult };
 }
 
+/** Body prefixes of descriptors a caller froze (a deep-freeze helper reaches them through `method.operation`). */
+const frozenPrefixes = new WeakMap<OperationDescriptor, string>();
+
 /** The fixed start of the request body, built once per operation and kept on it. */
 export function bodyPrefixOf(op: OperationDescriptor): string {
-  return (op.bodyPrefix ??= `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`);
+  return op.bodyPrefix ?? keepPrefix(op);
+}
+
+function keepPrefix(op: OperationDescriptor): string {
+  let prefix = frozenPrefixes.get(op);
+  if (prefix !== undefined) return prefix;
+  prefix = `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`;
+  if (Object.isExtensible(op)) op.bodyPrefix = prefix;
+  else frozenPrefixes.set(op, prefix);
+  return prefix;
 }
 
 /** What building a client's method tree needs of an operation, read without decoding the table. */
