@@ -174,6 +174,15 @@ export const outlineOf = (op: OperationDescriptor): OperationOutline => ({ name:
 
 const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
 
+/** Freezes decoded JSON (plain objects and arrays) all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
 /**
  * The table codegen emits. `outline` holds `Name kind path flags start end` per operation, `;`-separated (kind
  * q/m/s; flags `u` union result, `p` list, `-` neither; start/end: the descriptor's offsets in `data`, base 36).
@@ -201,11 +210,11 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
   };
   const parseTypes = (): InputTypeTable => {
     const head = data.indexOf('\n');
-    return (typeTable = JSON.parse(data.slice(head + 1, head + 1 + parseInt(data.slice(0, head), 36))) as InputTypeTable);
+    return (typeTable = deepFreeze(JSON.parse(data.slice(head + 1, head + 1 + parseInt(data.slice(0, head), 36))) as InputTypeTable));
   };
   // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
   // type, enum or custom scalar: operations taking only built-in scalars never parse it.
-  const types: InputTypeTable = {
+  const types: InputTypeTable = Object.freeze({
     get inputs() {
       return (typeTable ?? parseTypes()).inputs;
     },
@@ -215,7 +224,7 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
     get scalars() {
       return (typeTable ?? parseTypes()).scalars;
     },
-  };
+  });
   const descriptor = (index: number): OperationDescriptor => {
     const cached = decoded[index];
     if (cached) return cached;
@@ -231,7 +240,10 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
     }
     op.document = document;
     op.types = types;
-    return (decoded[index] = op as unknown as OperationDescriptor);
+    // Every client of the vendor in the process shares this object: frozen (with its body prefix built), so one
+    // caller's edit of `method.operation` cannot change what another client validates or sends.
+    bodyPrefixOf(op as unknown as OperationDescriptor);
+    return (decoded[index] = deepFreeze(op) as unknown as OperationDescriptor);
   };
   return {
     outline: outlined,
