@@ -4,7 +4,7 @@
  * objects often get) must still read every descriptor and call every method, as before the change; counted at
  * a hostile loopback server.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createTotogiClient } from '@sdk/totogi';
 import { createWhereverClient } from '@sdk/wherever';
@@ -55,5 +55,29 @@ describe('review R1: a frozen client still reads its lazily decoded descriptors 
     // Bad input on a frozen descriptor still fails before anything leaves.
     await expect(clients.totogi.getAccount({ providerId: 'p1', accountId: { id: 1 } as never })).rejects.toMatchObject({ name: 'ValidationError', field: 'variables.accountId' });
     expect(server.received.map((r) => r.json?.operationName)).toEqual(['GetCustomerData', 'GetAccount']);
+  });
+});
+
+describe('review R1: the very first call of a freshly imported table (decode path) still validates before sending', () => {
+  it('nested input types, enums and unknown variables: ValidationError naming the field, nothing at the server; then later calls the same', async () => {
+    vi.resetModules();
+    const { createWhereverClient: fresh } = await import('@sdk/wherever');
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { listSims: { items: [], nextToken: null, totalSims: 0 } } }));
+    // Many clients and many concurrent first calls, in the same tick as the import.
+    const clients = Array.from({ length: 5 }, () => fresh({ apiKey: 'key-first-1', endpoint: server.url, retry: 0 }));
+    const bad = [
+      [{ limit: 10, filter: { iccid: { beginsWith: 42 } } }, 'variables.filter.iccid.beginsWith'],
+      [{ limit: 10, filter: { nope: 1 } }, 'variables.filter.nope'],
+      [{ limit: 10, order: { iccid: 'sideways' } }, 'variables.order.iccid'],
+      [{ limit: 10, extra: 1 }, 'variables.extra'],
+      [{ limit: Number.NaN }, 'variables.limit'],
+    ] as const;
+    for (let round = 0; round < 2; round++) {
+      const outcomes = await Promise.all(clients.flatMap((c) => bad.map(([v]) => c.listSims(v as never).then(() => 'sent', (e: { name: string; field?: string }) => `${e.name} ${e.field}`))));
+      expect(outcomes).toEqual(clients.flatMap(() => bad.map(([, field]) => `ValidationError ${field}`)));
+    }
+    expect(server.received).toHaveLength(0);
+    await clients[0]!.listSims({ limit: 10, filter: { iccid: { beginsWith: '8988' } } });
+    expect(server.received).toHaveLength(1);
   });
 });
