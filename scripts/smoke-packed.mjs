@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-const versions = (process.argv.find((a) => a.startsWith('--node='))?.slice(7) ?? process.argv[process.argv.indexOf('--node') + 1] ?? '').split(',').filter(Boolean);
+// Without --node, the Node running this script (below); indexOf's -1 used to read argv[0], node's own path.
+const flag = process.argv.indexOf('--node');
+const versions = (process.argv.find((a) => a.startsWith('--node='))?.slice(7) ?? (flag === -1 ? '' : process.argv[flag + 1]) ?? '').split(',').filter(Boolean);
 const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'dist')));
 const run = (cmd, args, cwd, extra = {}) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], ...extra });
 

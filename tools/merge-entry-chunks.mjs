@@ -2,7 +2,7 @@
 // the package reads ONE file. Node's ESM loader costs ~1.3 ms per module file at import (measured; more
 // than parsing the same bytes in one file), and code splitting (lazy chunks, the /testing entry) leaves
 // the main entry importing several shared chunks. Files that imported a folded chunk (lazy chunks, other
-// entries) import the same bindings from ./index.js instead, under `__chunk_*` names, so every module
+// entries) import the same bindings from ./index.js instead, under `__chunk<n>_*` names, so every module
 // still exists once.
 // Then the CommonJS build is made from those ESM files, one .cjs per .js (`cjsFromEsm`), so it loads the
 // same code at `require` and the same chunks on first use (tsup's own CJS build inlines every lazy chunk).
@@ -17,7 +17,6 @@ const CHUNK_BARE_IMPORT = /import\s*"\.\/(chunk-[\w-]+\.js)"/g;
 
 /** Longest output line (see the tsup configs): an uncaught error prints its whole source line. */
 export const LINE_LIMIT = 240;
-
 
 export async function mergeEntryChunks(dist, entry = 'index.js') {
   dist = resolve(dist);

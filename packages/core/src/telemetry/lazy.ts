@@ -1,7 +1,7 @@
 /**
- * How telemetry is loaded: the executor calls `createTelemetry` here, at client creation. It checks the
- * option and whether `@opentelemetry/api` is installed (synchronously). The instrumentation (./index.ts)
- * loads only once there is something to record into: a tracer or meter passed in the options, or a
+ * How telemetry is loaded: the executor calls `createTelemetry` here, at client creation, which checks the
+ * option. Whether `@opentelemetry/api` is installed is resolved, and the instrumentation (./index.ts)
+ * loaded, only once there is something to record into: a tracer or meter passed in the options, or a
  * provider registered with the API (seen in the API's global registry, without loading the API). Until
  * then calls take the plain path: with the API installed but no provider, loading it (~45 ms of CPU on
  * the first call) would record nothing. Once loading, the wrappers below hold calls until it is there (so
@@ -64,9 +64,11 @@ export function providerRegistered(): boolean {
 /** The client's telemetry, or undefined when it is off or `@opentelemetry/api` is not installed. */
 export function createTelemetry(option: TelemetryOptions | false | undefined, context: { endpoint: string; scrub: (text: string) => string }): Telemetry | undefined {
   checkTelemetryOption(option);
-  if (option === false || openTelemetryInstalled() === false) return undefined;
+  // `installed` is known once asked (resolving the API costs ~2 ms, so it is asked only when there is something to record).
+  if (option === false || installed === false) return undefined;
   const own = option !== undefined && (option.tracer !== undefined || option.meter !== undefined);
-  return new LazyTelemetry(() => import('./index.js').then((m) => m.createTelemetry(option, context)), own ? () => true : providerRegistered);
+  const load = () => (openTelemetryInstalled() === false ? Promise.resolve(undefined) : import('./index.js').then((m) => m.createTelemetry(option, context)));
+  return new LazyTelemetry(load, own ? () => true : providerRegistered);
 }
 
 type Execute = Parameters<Telemetry['execute']>[0];
