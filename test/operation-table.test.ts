@@ -84,7 +84,8 @@ const prelude = (load: (s: string) => string) => `
   const decoded = [];
   JSON.parse = function (text, reviver) {
     if (typeof text === 'string') {
-      if (text.startsWith('{"name":"')) decoded.push(text.slice(9, text.indexOf('"', 9)));
+      const op = /^\\{"document":\\["(?:query|mutation|subscription) (\\w+)/.exec(text);
+      if (op) decoded.push(op[1]);
       else if (text.startsWith('{"inputs":')) decoded.push('(types)');
       else if (text.startsWith('"fragment ')) decoded.push('(fragment)');
     }

@@ -393,35 +393,36 @@ module.exports = {
     // The data of every descriptor as ONE string literal, each operation decoded by core's operationTable on its
     // first use: V8 scans a string far faster than it parses object literals and builds them at import. Queries
     // and mutations come first, subscriptions after them, in OUTLINE's order.
-    // TABLE: the input-type table's length (base 36) and a newline, then JSON texts back to back: the input-type
-    // table, each fragment's text (stored once), each descriptor. A descriptor's document is
-    // `[operation text, start, end, ...]`, the offsets of its fragments in TABLE; OUTLINE holds each descriptor's
-    // offsets. So core slices out and parses only what an operation needs, with no scan.
-    const types = JSON.stringify(inputTypeTable(schema, operations, config.scalarChecks ?? {}));
-    let data = `${types.length.toString(36)}\n${types}`;
-    const fragmentSpans = new Map();
-    for (const f of [...usedConstants].sort()) {
-      const text = JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))));
-      fragmentSpans.set(f, [data.length, data.length + text.length]);
-      data += text;
-    }
+    // TABLE: a line of part boundaries (offsets in TABLE, base 36), then the parts back to back as JSON texts:
+    // the input-type table, each fragment's text (stored once), each descriptor but what OUTLINE holds
+    // (documents as `[operation text, ...fragment indices]`). So core slices out and parses only the parts an operation needs.
+    const fragmentNames = [...usedConstants].sort();
+    const fragmentIndex = new Map(fragmentNames.map((f, i) => [f, i]));
     const ordered = [...descriptors.filter((d) => d.kind !== 'subscription'), ...descriptors.filter((d) => d.kind === 'subscription')];
-    const spans = [];
-    for (const d of ordered) {
-      d.document = [d.document[0], ...d.document.slice(1).flatMap((f) => fragmentSpans.get(f))];
-      const text = JSON.stringify(d);
-      spans.push([data.length, data.length + text.length]);
-      data += text;
+    for (const d of ordered) d.document = [d.document[0], ...d.document.slice(1).map((f) => fragmentIndex.get(f))];
+    const parts = [
+      JSON.stringify(inputTypeTable(schema, operations, config.scalarChecks ?? {})),
+      ...fragmentNames.map((f) => JSON.stringify(stripIgnoredCharacters(print(fragments.get(f))))),
+      // name, kind and path are in OUTLINE; variables are variableTypes' keys, in order.
+      ...ordered.map(({ name: _name, kind: _kind, path: _path, variables: _variables, ...d }) => JSON.stringify(d)),
+    ];
+    // The line's length moves the offsets it holds: recompute until they agree.
+    let bounds = '';
+    for (;;) {
+      let at = bounds.length + 1;
+      const next = [at, ...parts.map((p) => (at += p.length))].map((n) => n.toString(36)).join(',');
+      if (next === bounds) break;
+      bounds = next;
     }
+    const data = `${bounds}\n${parts.join('')}`;
     const outlined = [...entries.filter((e) => e.kind !== 'subscription'), ...entries.filter((e) => e.kind === 'subscription')];
     outlined.forEach((e, i) => {
       if (ordered[i].name !== e.name) throw new Error(`operation table out of order at ${i}: ${e.name}`);
     });
-    const b36 = (n) => n.toString(36);
-    const outline = outlined.map((e, i) => `${e.name} ${e.kind[0]} ${e.path.join('.')} ${e.union ? 'u' : ''}${e.paginated ? 'p' : ''}${e.union || e.paginated ? '' : '-'} ${b36(spans[i][0])} ${b36(spans[i][1])}`).join(';');
+    const outline = outlined.map((e) => `${e.name} ${e.kind[0]} ${e.path.join('.')}${e.union || e.paginated ? ' ' : ''}${e.union ? 'u' : ''}${e.paginated ? 'p' : ''}`).join(';');
     const quoted = (str) => `'${str.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
     const tableConstants = [
-      '/** Per operation: `Name kind path flags start end` (flags u: union result, p: list, -: neither; its offsets in TABLE, base 36). The client builds its methods from this alone. */',
+      '/** Per operation: `Name kind path flags` (u: union result, p: list); the client builds its methods from this alone. */',
       `const OUTLINE = ${quoted(outline)};`,
       '',
       '/** Input types, fragments (stored once) and each descriptor (document, variables, path, typenames, pagination, bounds) as JSON, sliced out by offset. */',

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
-import { outlineOf, type OperationDescriptor, type OperationOutline, type OperationTable } from '../transport/operation.js';
+import { asTable, type OperationDescriptor, type OperationOutline, type OperationTable } from '../transport/operation.js';
 import type { UnknownResultMember } from '../results/index.js';
 import { createRequestMethod, type RequestMethod } from './request.js';
 
@@ -48,11 +48,11 @@ type AnyMethod = ((variables?: Record<string, unknown>, options?: CallOptions) =
 export type Validators = Record<string, (variables: Record<string, unknown>, emit: Executor['emit']) => void>;
 
 /**
- * One method. With a lazy table the descriptor is decoded on first use (a call, or a read of `.operation`);
- * from then on a call runs exactly the eager path.
+ * One method. Its descriptor is decoded on first use (a call, or a read of `.operation`); from then on a call
+ * runs exactly the path it always did.
  */
-function createMethod(executor: Executor, entry: OperationOutline, eager: OperationDescriptor | undefined, resolve: () => OperationDescriptor, validate: Validators[string] | undefined): AnyMethod {
-  let op = eager;
+function createMethod(executor: Executor, entry: OperationOutline, resolve: () => OperationDescriptor, validate: Validators[string] | undefined): AnyMethod {
+  let op: OperationDescriptor | undefined;
   const descriptor = (): OperationDescriptor => op ?? (op = resolve());
   const run = validate
     ? (variables: Record<string, unknown> | undefined, options: CallOptions | undefined, mode?: 'union') => {
@@ -88,20 +88,16 @@ function createMethod(executor: Executor, entry: OperationOutline, eager: Operat
     extras.all = (variables?: Record<string, unknown>, options?: IterateOptions) => new ItemIterator(pages(variables, options), descriptor().pagination!);
   }
   for (const [key, value] of Object.entries(extras)) Object.defineProperty(method, key, { value, enumerable: false });
-  if (op) Object.defineProperty(method, 'operation', { value: op, enumerable: false });
-  else {
-    // First read decodes; the getter then gives way to the plain value property an eager method has.
-    Object.defineProperty(method, 'operation', {
-      get: () => {
-        const value = descriptor();
-        // A caller may have frozen the method (deep-freeze helpers recurse into functions): then it stays a getter.
-        if (Object.getOwnPropertyDescriptor(method, 'operation')?.configurable) Object.defineProperty(method, 'operation', { value, enumerable: false, configurable: false, writable: false });
-        return value;
-      },
-      enumerable: false,
-      configurable: true,
-    });
-  }
+  // The first read decodes; the getter then gives way to a plain read-only value.
+  Object.defineProperty(method, 'operation', {
+    get: () => {
+      const value = descriptor();
+      // A caller may have frozen the method (deep-freeze helpers recurse into functions): then it stays a getter.
+      if (Object.getOwnPropertyDescriptor(method, 'operation')?.configurable) Object.defineProperty(method, 'operation', { value, configurable: false });
+      return value;
+    },
+    configurable: true,
+  });
   Object.defineProperty(method, 'name', { value: entry.path.join('.') });
   return method;
 }
@@ -134,17 +130,14 @@ export function clientInternals(client: unknown): ClientInternals | undefined {
  * `simcard`), the query is the callable and the mutations hang off it: `simcard({ id })`, `simcard.block(...)`.
  */
 export function buildMethods<T>(executor: Executor, operations: readonly OperationDescriptor[] | OperationTable<any>, options: BuildMethodsOptions = {}): T {
-  // A generated table decodes each operation on its first use; a plain array (hand-made descriptors) is used as is.
-  const table = Array.isArray(operations) ? undefined : (operations as OperationTable<any>);
-  const eager = table ? undefined : (operations as readonly OperationDescriptor[]);
-  const descriptors = table ? () => table.descriptors() : () => eager!;
-  const outline = table ? table.outline() : eager!.map(outlineOf);
+  // A generated table decodes each operation on its first use.
+  const table = asTable(operations);
   const root: Record<string, unknown> = {};
   // For tools that work on a whole client (schema-check): not enumerable, not part of the typed surface.
   const internals: ClientInternals = {
     executor,
     get operations() {
-      return descriptors();
+      return table.descriptors();
     },
     name: options.name ?? 'Client',
     schema: options.schema,
@@ -155,9 +148,12 @@ export function buildMethods<T>(executor: Executor, operations: readonly Operati
   Object.defineProperty(root, Symbol.for('nodejs.util.inspect.custom'), { value: () => `${label} { endpoint: '${executor.endpoint}' }` });
   Object.defineProperty(root, 'toJSON', { value: () => ({ client: label, endpoint: executor.endpoint }) });
   // A table also holds the subscriptions (served by the real-time client, not methods).
-  const methods = outline.map((entry, index) => ({ entry, index })).filter(({ entry }) => !table || entry.kind !== 'subscription');
+  const methods = table
+    .outline()
+    .map((entry, index) => ({ entry, index }))
+    .filter(({ entry }) => entry.kind !== 'subscription');
   if (methods.some(({ entry }) => entry.path.length === 1 && entry.path[0] === 'request')) throw new ValidationError('an operation maps to the reserved method name request');
-  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, table ?? eager!), enumerable: false });
+  Object.defineProperty(root, 'request', { value: createRequestMethod(executor, table), enumerable: false });
   const sorted = methods.sort((a, b) => a.entry.path.length - b.entry.path.length);
   for (const { entry, index } of sorted) {
     let node: Record<string, unknown> = root;
@@ -170,7 +166,7 @@ export function buildMethods<T>(executor: Executor, operations: readonly Operati
     if (existing !== undefined) {
       throw new ValidationError(`two operations map to the method ${entry.path.join('.')}`);
     }
-    node[leaf] = createMethod(executor, entry, eager?.[index], () => table!.descriptor(index), options.validators?.[entry.name]);
+    node[leaf] = createMethod(executor, entry, () => table.descriptor(index), options.validators?.[entry.name]);
   }
   return root as T;
 }

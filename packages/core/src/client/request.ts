@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors/index.js';
 import { ItemIterator, paginate, type IterateOptions, type PageIterator } from '../paginate/index.js';
 import type { CallOptions, ExecuteResult, Executor } from '../transport/execute.js';
-import { outlineOf, type OperationDescriptor, type OperationTable, type PaginationSpec } from '../transport/operation.js';
+import { asTable, type OperationDescriptor, type OperationTable, type PaginationSpec } from '../transport/operation.js';
 import { prepareOperation, type DocumentInput, type DocumentResult, type DocumentTypeDecoration, type DocumentVariables } from '../transport/prepared.js';
 import type { PageVariables } from './index.js';
 
@@ -92,16 +92,16 @@ const spellOut = (spec: PaginationSpec): string[] =>
 /** Builds `client.request` for one executor and the vendor's generated table (reused for `like` and error typenames). */
 export function createRequestMethod(executor: Executor, source: readonly OperationDescriptor[] | OperationTable<any>): RequestMethod {
   // Indexed from the outline on first use (a `like` or `path` option); only the operation named is decoded.
-  const table = Array.isArray(source) ? undefined : (source as OperationTable<any>);
-  const at = (i: number | undefined): OperationDescriptor | undefined => (i === undefined ? undefined : table ? table.descriptor(i) : (source as readonly OperationDescriptor[])[i]);
+  const table = asTable(source);
+  const at = (i: number | undefined): OperationDescriptor | undefined => (i === undefined ? undefined : table.descriptor(i));
   let indexed: { byKey: Map<string, number>; byPath: Map<string, number>; lists: string[] } | undefined;
   const index = () => {
     if (indexed) return indexed;
     const byKey = new Map<string, number>();
     const byPath = new Map<string, number>();
     const lists: string[] = [];
-    (table ? table.outline() : (source as readonly OperationDescriptor[]).map(outlineOf)).forEach((op, i) => {
-      if (table && op.kind === 'subscription') return;
+    table.outline().forEach((op, i) => {
+      if (op.kind === 'subscription') return;
       byKey.set(op.name, i);
       byKey.set(op.path.join('.'), i);
       if (op.union) byPath.set(op.path.join('.'), i);

@@ -169,8 +169,13 @@ export interface OperationTable<D = Record<string, OperationDescriptor>> {
   get<K extends keyof D & string>(name: K): D[K];
 }
 
-/** The outline of a hand-made descriptor. */
-export const outlineOf = (op: OperationDescriptor): OperationOutline => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined });
+/** A generated table as is; hand-made descriptors as a table of what they already are. */
+export function asTable(operations: readonly OperationDescriptor[] | OperationTable<any>): OperationTable<any> {
+  if (!Array.isArray(operations)) return operations as OperationTable<any>;
+  const list = operations as readonly OperationDescriptor[];
+  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined }));
+  return { outline: () => outline, descriptor: (i) => list[i]!, descriptors: () => list, get: (name) => list.find((op) => op.name === name) };
+}
 
 const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
 
@@ -184,62 +189,57 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * The table codegen emits. `outline` holds `Name kind path flags start end` per operation, `;`-separated (kind
- * q/m/s; flags `u` union result, `p` list, `-` neither; start/end: the descriptor's offsets in `data`, base 36).
- * `data` holds the input-type table's length (base 36) and a newline, then JSON texts back to back: the
- * input-type table, the fragments' texts (each stored once), the descriptors, each document as
- * `[operation text, fragment start, fragment end, ...]`. Only what an operation needs is sliced out and parsed.
+ * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
+ * flags `u` union result, `p` list). `data` holds a line of part boundaries (offsets in `data`, base 36,
+ * comma-separated), then the parts back to back as JSON texts: the input-type table, each fragment's text
+ * (stored once), each descriptor in outline order without the name, kind and path the outline holds and the variables
+ * `variableTypes` lists, its document as `[operation text, ...fragment indices]`.
+ * Only the parts an operation needs are sliced out and parsed.
  */
 export function operationTable<D = Record<string, OperationDescriptor>>(outline: string, data: string): OperationTable<D> {
   let entries: OperationOutline[] | undefined;
-  let spans: string[] | undefined;
+  let bounds: string[] | undefined;
   let typeTable: InputTypeTable | undefined;
-  const fragments = new Map<number, string>();
+  const fragments: string[] = [];
   const decoded: OperationDescriptor[] = [];
   let methods: OperationDescriptor[] | undefined;
-  const outlined = (): OperationOutline[] => {
-    if (entries) return entries;
-    spans = [];
-    return (entries = outline
+  const outlined = (): OperationOutline[] =>
+    (entries ??= outline
       ? outline.split(';').map((line) => {
-          const [name, kind, path, flags, start, end] = line.split(' ') as [string, string, string, string, string, string];
-          spans!.push(start, end);
+          const [name, kind, path, flags = ''] = line.split(' ') as [string, string, string, string?];
           return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
         })
       : []);
-  };
-  const parseTypes = (): InputTypeTable => {
-    const head = data.indexOf('\n');
-    return (typeTable = deepFreeze(JSON.parse(data.slice(head + 1, head + 1 + parseInt(data.slice(0, head), 36))) as InputTypeTable));
+  const part = (k: number): unknown => {
+    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
+    return JSON.parse(data.slice(parseInt(bounds[k]!, 36), parseInt(bounds[k + 1]!, 36)));
   };
   // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
   // type, enum or custom scalar: operations taking only built-in scalars never parse it.
   const types: InputTypeTable = Object.freeze({
     get inputs() {
-      return (typeTable ?? parseTypes()).inputs;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).inputs;
     },
     get enums() {
-      return (typeTable ?? parseTypes()).enums;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).enums;
     },
     get scalars() {
-      return (typeTable ?? parseTypes()).scalars;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).scalars;
     },
   });
   const descriptor = (index: number): OperationDescriptor => {
     const cached = decoded[index];
     if (cached) return cached;
-    if (!(index >= 0 && index < outlined().length)) throw new RangeError(`no generated operation at ${index}`);
-    const op = JSON.parse(data.slice(parseInt(spans![2 * index]!, 36), parseInt(spans![2 * index + 1]!, 36))) as Record<string, unknown>;
-    const doc = op.document as Array<string | number>;
-    let document = doc[0] as string;
-    for (let i = 1; i < doc.length; i += 2) {
-      const start = doc[i] as number;
-      let text = fragments.get(start);
-      if (text === undefined) fragments.set(start, (text = JSON.parse(data.slice(start, doc[i + 1] as number)) as string));
-      document += text;
-    }
+    const count = outlined().length;
+    if (!(index >= 0 && index < count)) throw new RangeError(`no generated operation at ${index}`);
+    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
+    const raw = part(bounds.length - 1 - count + index) as { document: Array<string | number>; variableTypes: Record<string, string> };
+    const { name, kind, path } = entries![index]!;
+    // The fields in the order the generator declares them (name and path come from the outline).
+    const op: { document: unknown } = Object.assign({ name, kind, document: '' as unknown, path, variables: Object.keys(raw.variableTypes) }, raw, { types });
+    let document = raw.document[0] as string;
+    for (let i = 1; i < raw.document.length; i++) document += fragments[raw.document[i] as number] ??= part(1 + (raw.document[i] as number)) as string;
     op.document = document;
-    op.types = types;
     // Every client of the vendor in the process shares this object: frozen (with its body prefix built), so one
     // caller's edit of `method.operation` cannot change what another client validates or sends.
     bodyPrefixOf(op as unknown as OperationDescriptor);
