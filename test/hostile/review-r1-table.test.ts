@@ -41,7 +41,12 @@ function eagerDocument(name: string): string {
   const frags = new Map(defs.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const used = new Set<string>();
   const visit = (text: string) => {
-    for (const m of text.matchAll(/\.\.\.([A-Za-z_]\w*)/g)) if (frags.has(m[1]!) && !used.has(m[1]!)) (used.add(m[1]!), visit(print(frags.get(m[1]!)!)));
+    for (const m of text.matchAll(/\.\.\.([A-Za-z_]\w*)/g)) {
+      if (frags.has(m[1]!) && !used.has(m[1]!)) {
+        used.add(m[1]!);
+        visit(print(frags.get(m[1]!)!));
+      }
+    }
   };
   visit(print(op));
   return [stripIgnoredCharacters(print(op)), ...[...used].sort().map((f) => stripIgnoredCharacters(print(frags.get(f)!)))].join('');
