@@ -5,6 +5,7 @@
  * a hostile loopback server.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiKeyAuth, buildMethods, createExecutor, type OperationDescriptor } from '@sdk/core';
 import { createMyPhoneClient } from '@sdk/myphone';
 import { createTotogiClient } from '@sdk/totogi';
 import { createWhereverClient } from '@sdk/wherever';
@@ -78,6 +79,19 @@ describe('review R1: the very first call of a freshly imported table (decode pat
     }
     expect(server.received).toHaveLength(0);
     await clients[0]!.listSims({ limit: 10, filter: { iccid: { beginsWith: '8988' } } });
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('review R1: buildMethods over hand-made descriptors (the outline read from them) keeps the old rules', () => {
+  it('descriptors loaded from JSON (null pagination / errorTypenames) get no .all/.pages/.result, as before; calls still reach the server', async () => {
+    const server = await hostileServer((_req, res) => sendJson(res, { data: { thing: { id: 1 } } }));
+    const ex = createExecutor({ endpoint: server.url, auth: apiKeyAuth('key-handmade-1'), retry: 0 });
+    const document = 'query Q{thing{id}}';
+    const descriptors = JSON.parse(JSON.stringify([{ name: 'Q', kind: 'query', document, path: ['thing'], pagination: null, errorTypenames: null }])) as OperationDescriptor[];
+    const methods = buildMethods<{ thing: ((v?: object) => Promise<unknown>) & Record<string, unknown> }>(ex, descriptors);
+    expect([typeof methods.thing.all, typeof methods.thing.pages, typeof methods.thing.result]).toEqual(['undefined', 'undefined', 'undefined']);
+    expect(await methods.thing()).toEqual({ id: 1 });
     expect(server.received).toHaveLength(1);
   });
 });
