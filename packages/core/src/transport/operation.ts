@@ -173,7 +173,8 @@ export interface OperationTable<D = Record<string, OperationDescriptor>> {
 export function asTable(operations: readonly OperationDescriptor[] | OperationTable<any>): OperationTable<any> {
   if (!Array.isArray(operations)) return operations as OperationTable<any>;
   const list = operations as readonly OperationDescriptor[];
-  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined }));
+  // Truthiness, as the methods were built before the outline: descriptors loaded from JSON may hold null.
+  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: Boolean(op.errorTypenames), paginated: Boolean(op.pagination) }));
   return { outline: () => outline, descriptor: (i) => list[i]!, descriptors: () => list, get: (name) => list.find((op) => op.name === name) };
 }
 
