@@ -4,11 +4,15 @@
  * string literals and default values — must decode to exactly the documents the eager table held (the minified
  * operation followed by its fragments), so the request body is byte-identical.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { transform } from 'esbuild';
 import type { DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as core from '@sdk/core';
+import { operations as myphoneTable } from '../../packages/myphone/src/generated/operations.js';
+import { operations as totogiTable } from '../../packages/totogi/src/generated/operations.js';
+import { operations as whereverTable } from '../../packages/wherever/src/generated/operations.js';
 
 const require = createRequire(import.meta.url);
 const plugin = require('../../tools/codegen/operations-table.cjs') as { plugin: (schema: unknown, docs: unknown[], config: unknown) => string };
@@ -35,8 +39,8 @@ mutation SetSim($id: ID!, $note: String = ${JSON.stringify(tricky)}) { setSim(id
 `);
 
 /** What main's eager table held: the minified operation, then each fragment it uses (sorted), minified. */
-function eagerDocument(name: string): string {
-  const defs = documents.definitions;
+function eagerDocument(name: string, from: DocumentNode = documents): string {
+  const defs = from.definitions;
   const op = defs.find((d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name)!;
   const frags = new Map(defs.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const used = new Set<string>();
@@ -72,5 +76,25 @@ describe('review R1: the one-string operation table with hostile characters (cod
     expect(table.outline().map((o) => o.name).sort()).toEqual(['SetSim', 'Sim']);
     // The input-type table survived its own escaping (descriptions are not in it, names and types are).
     expect(JSON.parse(JSON.stringify(table.get('Sim').types))).toMatchObject({ inputs: { F: { a: 'String', b: '[F!]' } }, enums: { E: ['A', 'B'] } });
+  });
+});
+
+describe("review R1: every vendor's generated table decodes to the eager documents (what the wire carried before)", () => {
+  it.each([
+    ['wherever', whereverTable],
+    ['totogi', totogiTable],
+    ['myphone', myphoneTable],
+  ] as const)('%s: each operation (subscriptions too): document = minified operation + its fragments, body prefix, variables in declared order', (vendor, table) => {
+    const dir = new URL(`../../packages/${vendor}/operations/`, import.meta.url);
+    const all = parse(readdirSync(dir).filter((f) => f.endsWith('.graphql')).map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n'));
+    const names = all.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name!.value] : []));
+    expect(table.outline().map((o) => o.name).sort()).toEqual([...names].sort());
+    for (const name of names) {
+      const op = table.get(name as never) as core.OperationDescriptor;
+      const def = all.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === name)!;
+      expect(op.document, name).toBe(eagerDocument(name, all));
+      expect(core.bodyPrefixOf(op), name).toBe(`${JSON.stringify({ operationName: name, query: op.document }).slice(0, -1)},"variables":`);
+      expect(op.variables ?? [], name).toEqual((def.kind === Kind.OPERATION_DEFINITION ? def.variableDefinitions ?? [] : []).map((v) => v.variable.name.value));
+    }
   });
 });
