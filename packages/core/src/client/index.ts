@@ -92,7 +92,8 @@ function createMethod(executor: Executor, entry: OperationOutline, resolve: () =
   Object.defineProperty(method, 'operation', {
     get: () => {
       const value = descriptor();
-      Object.defineProperty(method, 'operation', { value, configurable: false });
+      // A caller may have frozen the method (deep-freeze helpers recurse into functions): then it stays a getter.
+      if (Object.getOwnPropertyDescriptor(method, 'operation')?.configurable) Object.defineProperty(method, 'operation', { value, configurable: false });
       return value;
     },
     configurable: true,

@@ -124,9 +124,21 @@ export interface OperationDescriptor<TData = unknown, TVariables = Record<string
   readonly __types?: { data: TData; variables: TVariables; result: TResult };
 }
 
+/** Body prefixes of descriptors a caller froze (a deep-freeze helper reaches them through `method.operation`). */
+const frozenPrefixes = new WeakMap<OperationDescriptor, string>();
+
 /** The fixed start of the request body, built once per operation and kept on it. */
 export function bodyPrefixOf(op: OperationDescriptor): string {
-  return (op.bodyPrefix ??= `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`);
+  return op.bodyPrefix ?? keepPrefix(op);
+}
+
+function keepPrefix(op: OperationDescriptor): string {
+  let prefix = frozenPrefixes.get(op);
+  if (prefix !== undefined) return prefix;
+  prefix = `${JSON.stringify({ operationName: op.name, query: op.document }).slice(0, -1)},"variables":`;
+  if (Object.isExtensible(op)) op.bodyPrefix = prefix;
+  else frozenPrefixes.set(op, prefix);
+  return prefix;
 }
 
 /** What building a client's method tree needs of an operation, read without decoding the table. */
@@ -161,11 +173,21 @@ export interface OperationTable<D = Record<string, OperationDescriptor>> {
 export function asTable(operations: readonly OperationDescriptor[] | OperationTable<any>): OperationTable<any> {
   if (!Array.isArray(operations)) return operations as OperationTable<any>;
   const list = operations as readonly OperationDescriptor[];
-  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: op.errorTypenames !== undefined, paginated: op.pagination !== undefined }));
+  // Truthiness, as the methods were built before the outline: descriptors loaded from JSON may hold null.
+  const outline = list.map((op) => ({ name: op.name, kind: op.kind, path: op.path, union: Boolean(op.errorTypenames), paginated: Boolean(op.pagination) }));
   return { outline: () => outline, descriptor: (i) => list[i]!, descriptors: () => list, get: (name) => list.find((op) => op.name === name) };
 }
 
 const KINDS: Record<string, OperationKind> = { q: 'query', m: 'mutation', s: 'subscription' };
+
+/** Freezes decoded JSON (plain objects and arrays) all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
 
 /**
  * The table codegen emits. `outline` holds `Name kind path flags` per operation, `;`-separated (kind q/m/s;
@@ -195,17 +217,17 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
   };
   // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
   // type, enum or custom scalar: operations taking only built-in scalars never parse it.
-  const types: InputTypeTable = {
+  const types: InputTypeTable = Object.freeze({
     get inputs() {
-      return (typeTable ??= part(0) as InputTypeTable).inputs;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).inputs;
     },
     get enums() {
-      return (typeTable ??= part(0) as InputTypeTable).enums;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).enums;
     },
     get scalars() {
-      return (typeTable ??= part(0) as InputTypeTable).scalars;
+      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).scalars;
     },
-  };
+  });
   const descriptor = (index: number): OperationDescriptor => {
     const cached = decoded[index];
     if (cached) return cached;
@@ -219,7 +241,10 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
     let document = raw.document[0] as string;
     for (let i = 1; i < raw.document.length; i++) document += fragments[raw.document[i] as number] ??= part(1 + (raw.document[i] as number)) as string;
     op.document = document;
-    return (decoded[index] = op as unknown as OperationDescriptor);
+    // Every client of the vendor in the process shares this object: frozen (with its body prefix built), so one
+    // caller's edit of `method.operation` cannot change what another client validates or sends.
+    bodyPrefixOf(op as unknown as OperationDescriptor);
+    return (decoded[index] = deepFreeze(op) as unknown as OperationDescriptor);
   };
   return {
     outline: outlined,
