@@ -55,10 +55,19 @@ function openTelemetryInstalled(): boolean | undefined {
 /** Where @opentelemetry/api 1.x registers its global providers (its `internal/global-utils`). */
 const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 
-/** Whether a tracer or meter provider is registered with the API (the same registry the API itself reads). */
+/**
+ * Whether a tracer or meter provider, or a propagator, is registered with the API (the same registry the API
+ * itself reads). A propagator alone counts: the caller's incoming trace context is passed on without a tracer.
+ */
 export function providerRegistered(): boolean {
-  const registry = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown; metrics?: unknown } })[OTEL_GLOBAL];
-  return registry !== undefined && registry !== null && (registry.trace !== undefined || registry.metrics !== undefined);
+  try {
+    const registry = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown; metrics?: unknown; propagation?: unknown } })[OTEL_GLOBAL];
+    if (registry === undefined || registry === null || typeof registry !== 'object') return false;
+    return registry.trace !== undefined || registry.metrics !== undefined || registry.propagation !== undefined;
+  } catch {
+    // Someone else's odd registry (a throwing getter or proxy) must never break a call: nothing to record into.
+    return false;
+  }
 }
 
 /** The client's telemetry, or undefined when it is off or `@opentelemetry/api` is not installed. */
