@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { QUICK, fmt, interleaved, startServer, table } from '../lib.mjs';
 
 /** A contender's own process: `measure(count, inFlight)` → { cpuUs, perSec } of that process. */
-async function contender(caseName, client, url) {
+export async function contender(caseName, client, url) {
   const child = fork(new URL('../contender.mjs', import.meta.url), [caseName, client, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
@@ -19,6 +19,7 @@ async function contender(caseName, client, url) {
         child.send({ count, inFlight });
       }),
     close: () => child.kill(),
+    pid: child.pid,
   };
 }
 
