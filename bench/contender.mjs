@@ -67,6 +67,11 @@ if (!fn) throw new Error(`unknown contender ${caseName} / ${client}`);
 
 process.on('message', async ({ count, inFlight }) => {
   if (count === 0) return process.disconnect();
-  process.send(await cpuPerOp(fn, count, inFlight));
+  try {
+    process.send(await cpuPerOp(fn, count, inFlight));
+  } catch (err) {
+    // Reported, not thrown: the bench fails with the reason instead of waiting for a reply.
+    process.send({ error: String(err?.message ?? err) });
+  }
 });
 process.send({ ready: true });

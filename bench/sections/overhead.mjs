@@ -5,20 +5,35 @@
 import { fork } from 'node:child_process';
 import { QUICK, fmt, interleaved, startServer, table } from '../lib.mjs';
 
-/** A contender's own process: `measure(count, inFlight)` → { cpuUs, perSec } of that process. */
+/** A contender's own process: `measure(count, inFlight)` → { cpuUs, perSec } of that process; rejects if it fails or exits. */
 export async function contender(caseName, client, url) {
   const child = fork(new URL('../contender.mjs', import.meta.url), [caseName, client, url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`contender ${caseName} / ${client} exited (${code})`)));
+  // One pending reply at a time; an error or exit rejects it (else a failing contender hangs the bench).
+  let pending;
+  let gone;
+  child.on('message', (m) => {
+    const p = pending;
+    pending = undefined;
+    if (m?.error !== undefined) p?.reject(new Error(`contender ${caseName} / ${client}: ${m.error}`));
+    else p?.resolve(m);
   });
+  child.on('exit', (code, signal) => {
+    gone = new Error(`contender ${caseName} / ${client} exited (${code ?? signal})`);
+    pending?.reject(gone);
+    pending = undefined;
+  });
+  const reply = (send) =>
+    new Promise((resolve, reject) => {
+      if (gone) return reject(gone);
+      pending = { resolve, reject };
+      send?.();
+    });
+  await reply();
   return {
-    measure: (count, inFlight) =>
-      new Promise((resolve) => {
-        child.once('message', resolve);
-        child.send({ count, inFlight });
-      }),
-    close: () => child.kill(),
+    measure: (count, inFlight) => reply(() => child.send({ count, inFlight })),
+    close: () => {
+      if (!gone) child.kill();
+    },
     pid: child.pid,
   };
 }
@@ -40,7 +55,12 @@ export async function overhead() {
   const rows = [];
   for (const c of cases) {
     const baseline = c.baseline ?? 'bare node:http';
-    const procs = Object.fromEntries(await Promise.all(c.clients.map(async (name) => [name, await contender(c.key, name, server.url)])));
+    // Every started contender is closed even when one fails to start or to measure (else they outlive the bench).
+    const started = await Promise.allSettled(c.clients.map((name) => contender(c.key, name, server.url)));
+    const procs = Object.fromEntries(started.flatMap((s, i) => (s.status === 'fulfilled' ? [[c.clients[i], s.value]] : [])));
+    try {
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
     for (const inFlight of [1, 16]) {
       for (const p of Object.values(procs)) await p.measure(QUICK ? 20 : 500, inFlight); // warm up
       const probe = await procs[baseline].measure(QUICK ? 20 : 300, inFlight);
@@ -68,7 +88,9 @@ export async function overhead() {
         });
       }
     }
-    for (const p of Object.values(procs)) p.close();
+    } finally {
+      for (const p of Object.values(procs)) p.close();
+    }
   }
   server.close();
   table(`1. Per-call overhead: client CPU per request vs a bare keep-alive node:http POST (target: @sdk client ≤ 1.10×), own documents vs the generated method (target ≤ 1.05×); ${rounds} interleaved rounds of ~${ROUND_MS} ms per contender, each contender in a process of its own (requests: the total per contender)`, rows);
