@@ -68,4 +68,26 @@ describe('lazy telemetry: hostile registry and propagation-only setups (built ES
     const { sent, incoming } = got as { sent: string; incoming: string };
     expect(sent).toBe(incoming);
   });
+  it.each([
+    ['ESM', esm],
+    ['CommonJS', `(await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(new URL('dist/index.cjs', core).pathname)})`],
+  ])('%s on a Node without process.getBuiltinModule (< 20.16): plain with no provider, traced once one is registered', async (_format, load) => {
+    const got = await run(`
+      delete process.getBuiltinModule;
+      const core = ${load};
+      const ex = core.createExecutor({ endpoint: url, auth: core.noAuth() });
+      await ex.execute(op, {}, undefined);
+      const loadedBefore = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((f) => f.includes('@opentelemetry'));
+      const { trace, propagation } = await import('@opentelemetry/api');
+      const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+      const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+      const exporter = new InMemorySpanExporter();
+      trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+      await ex.execute(op, {}, undefined);
+      server.close();
+      console.log(JSON.stringify({ loadedBefore, spans: exporter.getFinishedSpans().map((s) => s.name).sort(), sent: seen.map((t) => t !== null) }));
+    `);
+    expect(got).toEqual({ loadedBefore: false, spans: ['POST', 'query G'], sent: [false, true] });
+  });
 });
