@@ -61,33 +61,33 @@ export async function overhead() {
     try {
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) throw failed.reason;
-    for (const inFlight of [1, 16]) {
-      for (const p of Object.values(procs)) await p.measure(QUICK ? 20 : 500, inFlight); // warm up
-      const probe = await procs[baseline].measure(QUICK ? 20 : 300, inFlight);
-      const count = Math.max(QUICK ? 10 : 200, Math.min(5000, Math.round((ROUND_MS / 1000) * probe.perSec)));
-      const perSec = {};
-      const result = await interleaved(c.clients, baseline, rounds, async (name) => {
-        const r = await procs[name].measure(count, inFlight);
-        (perSec[name] ??= []).push(r.perSec);
-        return r.cpuUs;
-      });
-      for (const [name, r] of Object.entries(result)) {
-        const rps = perSec[name].sort((a, b) => a - b)[perSec[name].length >> 1];
-        const target = name === '@sdk client' ? 1.1 : c.baseline && name !== baseline ? 1.05 : undefined;
-        rows.push({
-          operation: c.name,
-          'in flight': inFlight,
-          client: name,
-          requests: count * rounds,
-          'CPU µs/req': fmt(r.value, 1),
-          'req/s': Math.round(rps),
-          'CPU ratio (median)': `${fmt(r.ratio)}${c.baseline ? ` (vs ${c.baseline})` : ''}`,
-          'p25–p75': `${fmt(r.p25)}–${fmt(r.p75)}`,
-          'min–max': `${fmt(r.min)}–${fmt(r.max)}`,
-          target: target === undefined ? '' : `≤ ${fmt(target)}: ${r.ratio <= target ? 'yes' : 'no'}`,
+      for (const inFlight of [1, 16]) {
+        for (const p of Object.values(procs)) await p.measure(QUICK ? 20 : 500, inFlight); // warm up
+        const probe = await procs[baseline].measure(QUICK ? 20 : 300, inFlight);
+        const count = Math.max(QUICK ? 10 : 200, Math.min(5000, Math.round((ROUND_MS / 1000) * probe.perSec)));
+        const perSec = {};
+        const result = await interleaved(c.clients, baseline, rounds, async (name) => {
+          const r = await procs[name].measure(count, inFlight);
+          (perSec[name] ??= []).push(r.perSec);
+          return r.cpuUs;
         });
+        for (const [name, r] of Object.entries(result)) {
+          const rps = perSec[name].sort((a, b) => a - b)[perSec[name].length >> 1];
+          const target = name === '@sdk client' ? 1.1 : c.baseline && name !== baseline ? 1.05 : undefined;
+          rows.push({
+            operation: c.name,
+            'in flight': inFlight,
+            client: name,
+            requests: count * rounds,
+            'CPU µs/req': fmt(r.value, 1),
+            'req/s': Math.round(rps),
+            'CPU ratio (median)': `${fmt(r.ratio)}${c.baseline ? ` (vs ${c.baseline})` : ''}`,
+            'p25–p75': `${fmt(r.p25)}–${fmt(r.p75)}`,
+            'min–max': `${fmt(r.min)}–${fmt(r.max)}`,
+            target: target === undefined ? '' : `≤ ${fmt(target)}: ${r.ratio <= target ? 'yes' : 'no'}`,
+          });
+        }
       }
-    }
     } finally {
       for (const p of Object.values(procs)) p.close();
     }
