@@ -22,7 +22,16 @@ describe('bench section 1: contender processes', () => {
     expect(outcome).toMatch(/^rejected: .*listSims/);
     proc.close();
     expect(proc.pid).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(() => process.kill(proc.pid, 0)).toThrow();
+    // Gone within 3 s (polled: a loaded CI machine may take more than a moment to reap it).
+    const alive = () => {
+      try {
+        process.kill(proc.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 60 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
   }, 15000);
 });
