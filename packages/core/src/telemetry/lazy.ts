@@ -2,7 +2,7 @@
  * How telemetry is loaded: the executor calls `createTelemetry` here, at client creation, which checks the
  * option. Whether `@opentelemetry/api` is installed is resolved, and the instrumentation (./index.ts)
  * loaded, only once there is something to record into: a tracer or meter passed in the options, or a
- * provider registered with the API (seen in the API's global registry, without loading the API). Until
+ * provider or propagator registered with the API (seen in its global registry, without loading it). Until
  * then calls take the plain path: with the API installed but no provider, loading it (~45 ms of CPU on
  * the first call) would record nothing. Once loading, the wrappers below hold calls until it is there (so
  * the first call after a provider is registered is traced), and buffer events for it (so a renewal or

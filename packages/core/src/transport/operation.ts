@@ -211,21 +211,20 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
           return { name, kind: KINDS[kind]!, path: path.split('.'), union: flags.includes('u'), paginated: flags.includes('p') };
         })
       : []);
-  const part = (k: number): unknown => {
-    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
-    return JSON.parse(data.slice(parseInt(bounds[k]!, 36), parseInt(bounds[k + 1]!, 36)));
-  };
+  const boundaries = (): string[] => (bounds ??= data.slice(0, data.indexOf('\n')).split(','));
+  const part = (k: number): unknown => JSON.parse(data.slice(parseInt(boundaries()[k]!, 36), parseInt(boundaries()[k + 1]!, 36)));
   // One object for the vendor (the validator compiles it once), parsed when a variable first names an input
   // type, enum or custom scalar: operations taking only built-in scalars never parse it.
+  const parsedTypes = (): InputTypeTable => (typeTable ??= deepFreeze(part(0) as InputTypeTable));
   const types: InputTypeTable = Object.freeze({
     get inputs() {
-      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).inputs;
+      return parsedTypes().inputs;
     },
     get enums() {
-      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).enums;
+      return parsedTypes().enums;
     },
     get scalars() {
-      return (typeTable ??= deepFreeze(part(0) as InputTypeTable)).scalars;
+      return parsedTypes().scalars;
     },
   });
   const descriptor = (index: number): OperationDescriptor => {
@@ -233,8 +232,7 @@ export function operationTable<D = Record<string, OperationDescriptor>>(outline:
     if (cached) return cached;
     const count = outlined().length;
     if (!(index >= 0 && index < count)) throw new RangeError(`no generated operation at ${index}`);
-    bounds ??= data.slice(0, data.indexOf('\n')).split(',');
-    const raw = part(bounds.length - 1 - count + index) as { document: Array<string | number>; variableTypes: Record<string, string> };
+    const raw = part(boundaries().length - 1 - count + index) as { document: Array<string | number>; variableTypes: Record<string, string> };
     const { name, kind, path } = entries![index]!;
     // The fields in the order the generator declares them (name and path come from the outline).
     const op: { document: unknown } = Object.assign({ name, kind, document: '' as unknown, path, variables: Object.keys(raw.variableTypes) }, raw, { types });
