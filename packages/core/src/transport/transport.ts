@@ -46,6 +46,10 @@ export interface TransportResponse {
 export class AttemptControl {
   aborted = false;
   reason: unknown = undefined;
+  /** When the attempt times out (`performance.now()`): the control is its own entry in the shared timer (deadlines.ts). */
+  at = Infinity;
+  /** Set when the shared timer aborted this attempt (its timeout or the call's deadline). */
+  timedOut = false;
   #controller: AbortController | undefined;
   #listener: ((reason: unknown) => void) | undefined;
   // Further listeners: a wrapper may send one attempt's request twice at once (hedging), and each send must be cancelled.
@@ -62,6 +66,12 @@ export class AttemptControl {
   /** Whether `signal` is this control's own (a copied request may carry another signal beside [ATTEMPT]). */
   owns(signal: unknown): boolean {
     return this.#controller !== undefined && this.#controller.signal === signal;
+  }
+
+  /** Called by the shared timer at `at`. */
+  fire(): void {
+    this.timedOut = true;
+    this.abort();
   }
 
   abort(reason?: unknown): void {
