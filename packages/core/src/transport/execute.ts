@@ -15,11 +15,11 @@ import {
 import { createScrubber, type Scrubber } from '../secrets/index.js';
 import { CORE_VERSION } from '../version.js';
 import { ResponseInfo, createEmitter, requestIdOf, retryReason, wantsCallEvents, type Logger, type LogLevel, type SdkEvent } from './observability.js';
-import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
+import { bodyPrefixBytesOf, bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { clearDeadline, setDeadline } from './deadlines.js';
 import { httpTransport } from './http-transport.js';
-import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, type BodyParts, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
@@ -395,7 +395,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
         throw new ValidationError(`${op.name}: signal must be an AbortSignal`, { operationName: op.name, field: 'signal' });
       }
     }
-    const body = bodyPrefixOf(op) + JSON.stringify(vars) + '}';
+    const prefix = bodyPrefixOf(op);
+    const rest = JSON.stringify(vars) + '}';
+    // The SDK's own transport writes the two parts (see AttemptRequest); any other gets the body whole.
+    const body: string | BodyParts = native ? { prefix, rest, bytes: bodyPrefixBytesOf(op, prefix) + Buffer.byteLength(rest) } : prefix + rest;
     const started = Date.now();
     const deadlineAt = deadlineMs === undefined ? undefined : started + deadlineMs;
     const mayRetryUnsafe = op.kind !== 'mutation' || retry.retryMutations;
@@ -445,7 +448,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           native
             ? new AttemptRequest(endpoint, body, headers, op, vars, maxResponseBytes, control)
             : // A transport of the user's may write into its request's headers: it gets its own copy, never the merged object later calls share.
-              { url: endpoint, body, headers: headers === merged ? copyHeaders(headers) : headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
+              { url: endpoint, body: body as string, headers: headers === merged ? copyHeaders(headers) : headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
         );
       } catch (err) {
         if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt, scrub);

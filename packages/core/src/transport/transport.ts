@@ -116,13 +116,17 @@ export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
 
 /**
  * An attempt's request for a transport marked USES_ATTEMPT. A class (a literal with a `signal` getter costs
- * ~1.5 µs to build); `signal` is still there, made on first read, for anything that does read it.
+ * ~1.5 µs to build); `signal` is still there, made on first read, for anything that does read it. The body is
+ * kept as the operation's fixed prefix and the call's own rest (variables): httpTransport writes the two parts,
+ * so the whole body is never joined into one more string per call (a copy of the document each time).
  */
 export class AttemptRequest implements TransportRequest {
   readonly [ATTEMPT]: AttemptControl;
+  #body: string | undefined;
+  #parts: BodyParts | undefined;
   constructor(
     readonly url: string,
-    readonly body: string,
+    body: string | BodyParts,
     readonly headers: Record<string, string>,
     readonly operation: OperationDescriptor,
     readonly variables: Record<string, unknown>,
@@ -130,10 +134,31 @@ export class AttemptRequest implements TransportRequest {
     control: AttemptControl,
   ) {
     this[ATTEMPT] = control;
+    if (typeof body === 'string') this.#body = body;
+    else this.#parts = body;
+  }
+  /** The whole body, joined on first read. */
+  get body(): string {
+    return (this.#body ??= this.#parts!.prefix + this.#parts!.rest);
+  }
+  set body(value: string) {
+    this.#body = value;
+    this.#parts = undefined;
+  }
+  /** The body in two parts with its UTF-8 length, unless it was given whole or replaced. */
+  get parts(): BodyParts | undefined {
+    return this.#parts;
   }
   get signal(): AbortSignal {
     return this[ATTEMPT].signal;
   }
+}
+
+/** A request body as the operation's fixed prefix and the rest, with the UTF-8 length of both. */
+export interface BodyParts {
+  readonly prefix: string;
+  readonly rest: string;
+  readonly bytes: number;
 }
 
 /** Whether `transport` is marked USES_ATTEMPT. */
