@@ -4,7 +4,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type zlib from 'node:zlib';
 import { ResponseTooLargeError } from '../errors/index.js';
-import { ATTEMPT, AttemptRequest, USES_ATTEMPT, DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
+import { ATTEMPT, AttemptRequest, BODY_PARTS, USES_ATTEMPT, DEFAULT_MAX_RESPONSE_BYTES, parseResponse, type HeadersLike, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
 
 export interface HttpTransportOptions {
   /** Your own agent (proxies, TLS options). Default: a keep-alive agent per protocol, owned by this transport. */
@@ -82,8 +82,9 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
 
   function send(request: TransportRequest, t: Target, mod: typeof http | typeof https, agent: http.Agent): Promise<TransportResponse> {
     const { headers, operation, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = request;
-    // The executor's body comes in two parts, written one after the other (see AttemptRequest).
-    const parts = request instanceof AttemptRequest ? request.parts : undefined;
+    // The executor's body comes in two parts, written one after the other (see AttemptRequest). A wrapper's
+    // `{ ...request }` copy has no `body` (a getter) but keeps the parts; a body it set itself wins.
+    const parts = request instanceof AttemptRequest ? request.parts : request.body === undefined ? request[BODY_PARTS] : undefined;
     const body = parts ? undefined : request.body;
     // The executor's requests carry an AttemptControl: no AbortSignal listener per request (see AttemptControl).
     // A copy whose `signal` is not the control's (a wrapper's own cancellation) is cancelled by that signal instead.

@@ -20,6 +20,8 @@ export interface TransportRequest {
   maxResponseBytes?: number;
   /** @internal The executor's cancellation of this attempt (see AttemptControl). */
   [ATTEMPT]?: AttemptControl;
+  /** @internal The body in parts (see AttemptRequest): kept by a `{ ...request }` copy, which drops the `body` getter. */
+  [BODY_PARTS]?: BodyParts | undefined;
 }
 
 /** Read access to response headers: a WHATWG `Headers` satisfies it. */
@@ -112,6 +114,9 @@ export const ATTEMPT: unique symbol = Symbol('@sdk/core.attempt');
  * own httpTransport, and wrappers that pass requests through to one): the executor then sends it an
  * AttemptRequest, which makes no AbortController at all.
  */
+/** @internal Where a request keeps its body in parts (see AttemptRequest). */
+export const BODY_PARTS: unique symbol = Symbol('@sdk/core.bodyParts');
+
 export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
 
 /**
@@ -122,8 +127,9 @@ export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
  */
 export class AttemptRequest implements TransportRequest {
   readonly [ATTEMPT]: AttemptControl;
+  // An own (symbol) field, not a private one: a wrapper's `{ ...request }` copy still carries the body.
+  [BODY_PARTS]: BodyParts | undefined;
   #body: string | undefined;
-  #parts: BodyParts | undefined;
   constructor(
     readonly url: string,
     body: string | BodyParts,
@@ -134,20 +140,22 @@ export class AttemptRequest implements TransportRequest {
     control: AttemptControl,
   ) {
     this[ATTEMPT] = control;
-    if (typeof body === 'string') this.#body = body;
-    else this.#parts = body;
+    if (typeof body === 'string') {
+      this.#body = body;
+      this[BODY_PARTS] = undefined;
+    } else this[BODY_PARTS] = body;
   }
   /** The whole body, joined on first read. */
   get body(): string {
-    return (this.#body ??= this.#parts!.prefix + this.#parts!.rest);
+    return (this.#body ??= this[BODY_PARTS]!.prefix + this[BODY_PARTS]!.rest);
   }
   set body(value: string) {
     this.#body = value;
-    this.#parts = undefined;
+    this[BODY_PARTS] = undefined;
   }
   /** The body in two parts with its UTF-8 length, unless it was given whole or replaced. */
   get parts(): BodyParts | undefined {
-    return this.#parts;
+    return this[BODY_PARTS];
   }
   get signal(): AbortSignal {
     return this[ATTEMPT].signal;
