@@ -14,16 +14,27 @@ type SimVars = { limit?: number; nextToken?: string; filter?: { iccid?: { begins
 
 const LIMIT = 10;
 const LATE = '8949021'; // the part withheld: first in key order, large enough to be split again once it answers
+const FIRST = `${LATE}0000000000`; // its first sub-part once split: the consumer's first part
 const iccid = (d: number, i: number) => `894902${d}${String(i).padStart(12, '0')}`;
+const range = (d: number, n: number) => Array.from({ length: n }, (_, i) => iccid(d, i));
 // 400 SIMs under the late prefix (split into 4 parts of 100), then 8 parts of 50 (5 pages each).
-const fleet = [...Array.from({ length: 400 }, (_, i) => iccid(1, i)), ...[2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => Array.from({ length: 50 }, (_, i) => iccid(d, i)))].sort();
+const fleet = [...range(1, 400), ...[2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => range(d, 50))];
 const offsetOf = (t: unknown) => (typeof t === 'string' && t ? Number(Buffer.from(t, 'base64').toString()) : 0);
 const token = (n: number) => Buffer.from(String(n)).toString('base64');
 
-/** Withholds the requests that split LATE until the other 8 parts' last pages were answered; `fail` picks requests to fail once released. */
-async function withholdingServer(fail?: (v: SimVars) => boolean) {
-  const pages = new Map<string, number>(); // page requests per (prefix, offset)
-  const lastPagesAnswered = new Set<string>();
+interface Withholding {
+  fleet: string[];
+  /** Let the late part through once this holds of the page requests answered so far (prefix@offset). */
+  releaseWhen: (answered: Map<string, number>) => boolean;
+  /** Answer these with a 500 (once released). */
+  fail?: (v: SimVars) => boolean;
+  /** Report a total one too high for these prefixes (their split does not add up and is refused). */
+  inflate?: (prefix: string) => boolean;
+}
+
+/** Withholds the planning of LATE's first sub-part (the part the consumer needs first) until `releaseWhen`. */
+async function withholdingServer({ fleet, releaseWhen, fail, inflate }: Withholding) {
+  const pages = new Map<string, number>(); // page requests answered per (prefix, offset)
   const held: (() => void)[] = [];
   let released = false;
   const release = () => {
@@ -41,14 +52,13 @@ async function withholdingServer(fail?: (v: SimVars) => boolean) {
       const offset = offsetOf(v.nextToken);
       if (limit !== 1) pages.set(`${prefix}@${offset}`, (pages.get(`${prefix}@${offset}`) ?? 0) + 1);
       const more = offset + limit < list.length;
-      sendJson(res, { data: { listSims: { items: list.slice(offset, offset + limit).map((x) => ({ iccid: x })), nextToken: more ? token(offset + limit) : null, totalSims: list.length } } });
-      if (!more && limit !== 1 && /^894902[2-9]$/.test(prefix)) lastPagesAnswered.add(prefix);
-      // Every later part has been fetched to its end (and fills its buffer): now let the late part answer.
-      if (!released && lastPagesAnswered.size === 8) setTimeout(release, 50);
+      const total = list.length + (inflate?.(prefix) ? 1 : 0);
+      sendJson(res, { data: { listSims: { items: list.slice(offset, offset + limit).map((x) => ({ iccid: x })), nextToken: more ? token(offset + limit) : null, totalSims: total } } });
+      if (!released && releaseWhen(pages)) setTimeout(release, 50);
     };
-    // The late part's first page answers (so planning settles its siblings); what plans its split waits.
-    const planningLate = prefix.startsWith(LATE) && !(prefix === LATE && v.limit !== 1 && !v.nextToken);
-    if (planningLate && !released) held.push(answer);
+    // The late part itself answers (so planning settles its siblings); its first sub-part waits, and with
+    // it the settling of its siblings. One request held: the other slots stay free for the walk.
+    if (prefix === FIRST && !released) held.push(answer);
     else answer();
   });
   return { server, pages, held: () => held.length, released: () => released };
@@ -69,7 +79,9 @@ async function within<T>(ms: number, walk: Promise<T>, state: () => unknown): Pr
 
 describe('ordered partitioned walk: the part the consumer needs next always gets a worker', () => {
   it('withheld lowest part, later parts fully buffered: completes in order, each SIM once, each page asked for once', async () => {
-    const { server, pages, held, released } = await withholdingServer();
+    // Released once every later part was fetched to its end (5 pages each) and waits in its buffer.
+    const releaseWhen = (answered: Map<string, number>) => [2, 3, 4, 5, 6, 7, 8, 9].every((d) => answered.has(`894902${d}@40`));
+    const { server, pages, held, released } = await withholdingServer({ fleet, releaseWhen });
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
     const seen: string[] = [];
     await within(
@@ -89,7 +101,9 @@ describe('ordered partitioned walk: the part the consumer needs next always gets
   it('withheld lowest part whose page then fails (not retried): throws with a position that resumes to every SIM once, in order', async () => {
     // The second page of the late part's first sub-part fails, once.
     let failed = false;
-    const { server, released } = await withholdingServer((v) => !failed && v.filter?.iccid?.beginsWith === `${LATE}0000000000` && Boolean(v.nextToken) && (failed = true));
+    const fail = (v: SimVars) => !failed && v.filter?.iccid?.beginsWith === FIRST && Boolean(v.nextToken) && (failed = true);
+    const releaseWhen = (answered: Map<string, number>) => [2, 3, 4, 5, 6, 7, 8, 9].every((d) => answered.has(`894902${d}@40`));
+    const { server, released } = await withholdingServer({ fleet, releaseWhen, fail });
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000, retry: 0 });
     const walk = wherever.listSims.pages({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 });
     const seen: string[] = [];
@@ -118,5 +132,27 @@ describe('ordered partitioned walk: the part the consumer needs next always gets
       () => ({ after: after.length }),
     );
     expect([...seen, ...after]).toEqual(fleet);
+  });
+
+  it('withheld lowest part while every worker is on a later part larger than its buffer: completes in order, each page asked for once', async () => {
+    // Four later parts of 20 pages that cannot be split (their sub-parts' totals do not add up): each fills
+    // its 16-page buffer long before the consumer can take it, one per worker.
+    const big = [...range(1, 400), ...[2, 3, 4, 5].flatMap((d) => range(d, 200))];
+    const inflate = (prefix: string) => /^894902[2-5]./.test(prefix);
+    const releaseWhen = (answered: Map<string, number>) => [2, 3, 4, 5].every((d) => answered.has(`894902${d}@150`));
+    const { server, pages, held, released } = await withholdingServer({ fleet: big, releaseWhen, inflate });
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
+    const seen: string[] = [];
+    await within(
+      4000,
+      (async () => {
+        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 })) seen.push(sim.iccid);
+      })(),
+      () => ({ released: released(), held: held(), seen: seen.length, pages: Object.fromEntries(pages) }),
+    );
+    expect(released()).toBe(true);
+    expect(seen).toEqual(big);
+    expect([...pages.values()].every((n) => n === 1)).toBe(true);
+    for (const d of [2, 3, 4, 5]) expect([...pages.keys()].filter((k) => k.startsWith(`894902${d}@`))).toHaveLength(20);
   });
 });
