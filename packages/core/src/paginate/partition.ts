@@ -454,9 +454,19 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
     const pick = (): PartRun | undefined => {
       let best: PartRun | undefined;
       if (direction) {
-        const ahead = runs.slice(head).filter((r) => !exhausted(r));
-        const room = ahead.filter((r) => r.started).length < 2 * workers;
-        return ahead.find((r, i) => !r.walking && !r.fetched && r.buffer.length < bufferPages && (r.started || room || (i === 0 && !blocked(r))));
+        let open = 0;
+        let next: PartRun | undefined;
+        for (let i = head; i < runs.length; i++) {
+          const r = runs[i]!;
+          if (exhausted(r)) continue;
+          next ??= r;
+          if (r.started) open++;
+        }
+        for (let i = head; i < runs.length; i++) {
+          const r = runs[i]!;
+          if (!r.walking && !r.fetched && r.buffer.length < bufferPages && (r.started || open < 2 * workers || (r === next && !blocked(r)))) return r;
+        }
+        return undefined;
       }
       for (const r of runs) if (!r.walking && !r.fetched && (!best || r.total > best.total)) best = r;
       return best;
