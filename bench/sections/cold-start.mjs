@@ -43,7 +43,7 @@ function references() {
   mkdirSync(join(dir, 'node_modules', '@sdk'), { recursive: true });
   const link = join(dir, 'node_modules', '@sdk', 'core');
   rmSync(link, { force: true }); // the link only, never what it points to
-  symlinkSync(realpathSync(join(benchDir, 'node_modules', '@sdk', 'core')), link);
+  symlinkSync(realpathSync(join(benchDir, 'node_modules', '@sdk', 'core')), link, 'junction');
   return { dir, empty: join(dir, 'empty.mjs') };
 }
 
