@@ -24,6 +24,8 @@ interface FleetOptions {
   inflate?: (prefix: string) => boolean;
   /** Answer 500 instead (page requests only). */
   fail?: (v: SimVars, key: string) => boolean;
+  /** Answer with these instead (a throttle, items outside the part); undefined answers normally. */
+  hijack?: (v: SimVars, key: string, res: import('node:http').ServerResponse) => boolean;
   /** The token to answer with instead of the real one (a server repeating tokens). */
   nextToken?: (prefix: string, offset: number, real: string | null) => string | null;
   delayMs?: number;
@@ -44,6 +46,7 @@ async function fleetServer(fleet: string[], o: FleetOptions = {}) {
     const probe = limit === 1;
     if (!probe) pages.set(key, (pages.get(key) ?? 0) + 1);
     const answer = () => {
+      if (!probe && o.hijack?.(v, key, res)) return;
       if (!probe && o.fail?.(v, key)) return sendJson(res, { errors: [{ message: 'part unavailable' }] }, 500);
       if (!probe) answered++;
       const real = offset + limit < list.length ? tok(offset + limit) : null;
@@ -353,5 +356,72 @@ describe('review: ordered partitioned walks with parts handed back', () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).field).toBe('parts');
     expect(requests()).toBe(0);
+  });
+  it('a handed-back part throttled (429, Retry-After) when resumed: every SIM once, in order, each page answered once', async () => {
+    const throttled = new Set<string>();
+    const hijack = (_v: SimVars, key: string, res: import('node:http').ServerResponse) => {
+      // Pages 17 to 19 of every part (fetched only after a hand-back) are throttled once each.
+      const offset = Number(key.split('@')[1]!.split('/')[0]);
+      if (offset < 160 || offset > 180 || throttled.has(key)) return false;
+      throttled.add(key);
+      sendJson(res, { errors: [{ message: 'slow down' }] }, 429, { 'retry-after-ms': '20' });
+      return true;
+    };
+    const { server, pages } = await fleetServer(big, { inflate: inflateAll, hijack });
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
+    const seen: string[] = [];
+    await within(
+      20_000,
+      (async () => {
+        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 })) {
+          seen.push(sim.iccid);
+          if (seen.length % 100 === 0) await sleep(2);
+        }
+      })(),
+      () => ({ seen: seen.length }),
+    );
+    expect(seen).toEqual(big);
+    expect(throttled.size).toBe(30);
+    // Each throttled page twice (the 429, then the page), every other page once.
+    expect([...pages.entries()].filter(([k, n]) => n !== (throttled.has(k) ? 2 : 1))).toEqual([]);
+  });
+
+  it('a handed-back part that then answers SIMs outside its prefix: PaginationError with a position that resumes to every SIM once, in order', async () => {
+    let lied = false;
+    const hijack = (_v: SimVars, key: string, res: import('node:http').ServerResponse) => {
+      if (lied || !key.startsWith(`${iccid(2, 0).slice(0, 7)}@200/`)) return false;
+      lied = true;
+      sendJson(res, { data: { listSims: { items: [{ iccid: iccid(7, 1) }], nextToken: tok(210), totalSims: 300 } } });
+      return true;
+    };
+    const { server } = await fleetServer(big, { inflate: inflateAll, hijack });
+    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
+    const walk = wherever.listSims.pages({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 });
+    const seen: string[] = [];
+    const err = await within(
+      20_000,
+      (async () => {
+        for await (const page of walk) {
+          for (const s of page!.items!) seen.push(s!.iccid);
+          await sleep(1);
+        }
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      () => ({ seen: seen.length }),
+    );
+    expect(lied).toBe(true);
+    expect(err).toBeInstanceOf(PaginationError);
+    expect(seen).toEqual(big.slice(0, seen.length));
+    const rest: string[] = [];
+    await within(
+      20_000,
+      (async () => {
+        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' }, ...walk.position }, { parts: 4 })) rest.push(sim.iccid);
+      })(),
+      () => ({ rest: rest.length }),
+    );
+    expect([...seen, ...rest]).toEqual(big);
   });
 });
