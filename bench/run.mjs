@@ -2,6 +2,7 @@
 // ratio to its baseline measured in the same run. Timings are never asserted; size budgets are.
 import { QUICK } from './lib.mjs';
 import { overhead } from './sections/overhead.mjs';
+import { allocation } from './sections/allocation.mjs';
 import { coldStart } from './sections/cold-start.mjs';
 import { firstCall } from './sections/first-call.mjs';
 import { iteration } from './sections/iteration.mjs';
@@ -13,7 +14,7 @@ import { validation } from './sections/validation.mjs';
 import { fleet } from './sections/fleet.mjs';
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const sections = { overhead, validation, coldStart, firstCall, iteration, fleet, memory, tokenRefresh, size, telemetry };
+const sections = { overhead, allocation, validation, coldStart, firstCall, iteration, fleet, memory, tokenRefresh, size, telemetry };
 
 console.log(`node ${process.version} on ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores${QUICK ? ' (quick smoke: too few rounds for meaningful timings)' : ''}`);
 let failed = false;

@@ -23,7 +23,7 @@ import { PaginationError, ValidationError } from '../errors/index.js';
 import type { CallOptions } from '../transport/execute.js';
 import type { PaginationSpec, SplitSpec } from '../transport/operation.js';
 import { sleep } from '../transport/retry.js';
-import { chainPages, nextTokenSteps, type Step } from './chain.js';
+import { chainPages, nextTokenSteps, type Step, type StepFetcher } from './chain.js';
 import { countOf, offsetLimit, offsetPages } from './offset.js';
 import { callerError, checkAborted, noop, pageItems, RESUME_KEY, walkController, type Cursor, type PageFetcher, type Vars } from './shared.js';
 
@@ -53,7 +53,12 @@ interface PartRun {
   /** Token of the next request (null: from the start). */
   token: string | null;
   fetched: boolean;
+  /** A worker took it up at least once (ordered walks: it counts against the parts walked ahead). */
   started: boolean;
+  /** A worker is on it now. Ordered walks let go of a part whose buffer is full (see walkPart). */
+  walking: boolean;
+  /** Where its walk goes on (kept across hand-offs, with its loop guard). */
+  cont?: { fetchStep: StepFetcher; vars: Vars | null } | undefined;
   buffer: Step[];
   /** Consumer's view: the token after the last page handed over, and whether that was the last. */
   consumedToken: string | null;
@@ -302,6 +307,7 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       token: p.token ?? null,
       fetched: p.done ?? false,
       started: false,
+      walking: false,
       buffer: [],
       consumedToken: p.token ?? null,
       consumedDone: p.done ?? false,
@@ -343,24 +349,32 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
   const arrivals: PartRun[] = []; // unordered: parts in the order their pages arrived
   let head = 0; // ordered: the part being handed over
   let buffered = 0;
+  /**
+   * Walks a part. Bounded buffering: ordered walks hold at most `bufferPages` per part, for at most
+   * 2 × `workers` parts ahead of the consumer plus the part it needs next; unordered walks at most
+   * `workers + readAhead` pages overall (plus first pages held from planning). An ordered part whose
+   * buffer is full is let go (its walk goes on later from `cont`): a worker that waited on it could leave
+   * the part the consumer needs without a worker, and the walk would stall.
+   */
   const walkPart = async (run: PartRun) => {
-    const { first, fetchStep } = nextTokenSteps(spec, fetchLimited, partVars(run.key, run.exact), callOptions, operationName, run.token);
-    let vars: Vars | null = first;
-    while (vars && !failure) {
-      // Bounded buffering: ordered walks hold at most `bufferPages` per part, for at most 2 × `workers` parts;
-      // unordered walks at most `workers + readAhead` pages overall (plus first pages held from planning).
-      while (!failure && (direction ? run.buffer.length >= bufferPages : buffered >= workers + opts.readAhead)) await wake.wait();
+    if (!run.cont) {
+      const { first, fetchStep } = nextTokenSteps(spec, fetchLimited, partVars(run.key, run.exact), callOptions, operationName, run.token);
+      run.cont = { fetchStep, vars: first };
+    }
+    const cont = run.cont;
+    while (cont.vars && !failure) {
+      if (direction && run.buffer.length >= bufferPages) return;
+      while (!failure && !direction && buffered >= workers + opts.readAhead) await wake.wait();
       if (failure) return;
-      const step = await fetchStep(vars, walk.signal);
+      const step = await cont.fetchStep(cont.vars, walk.signal);
       check(run, step);
       run.buffer.push(step);
       buffered++;
       if (!direction) arrivals.push(run);
-      vars = step.after ? null : step.next;
+      cont.vars = step.after ? null : step.next;
       wake.wake();
-      if (step.after) return;
     }
-    run.fetched = true;
+    if (!failure) run.fetched = true;
     wake.wake();
   };
 
@@ -424,31 +438,50 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       return;
     }
     const exhausted = (r: PartRun) => r.fetched && r.buffer.length === 0;
+    /** Ordered: a part still being planned may come before `run`; then `run` waits. */
+    const blocked = (run: PartRun) => {
+      if (!planning) return false;
+      for (const f of frontier) if (!precedes(run.key, f.key)) return true;
+      return false;
+    };
     /**
      * The next part to walk. Unordered: the largest (it balances the workers). Ordered: the first in walk
-     * order, while fewer than 2 × `workers` parts are walked ahead of the consumer (bounded buffers).
+     * order with room in its buffer; a part not yet started only while fewer than 2 × `workers` started
+     * parts wait ahead of the consumer (bounded buffers), except the part the consumer takes next: planning
+     * may settle a part before parts already walked, and it must not wait for them to be handed over. (No
+     * part can be settled before that one, so at most one part is walked beyond the 2 × `workers`.)
      */
     const pick = (): PartRun | undefined => {
       let best: PartRun | undefined;
       if (direction) {
         let open = 0;
+        let next: PartRun | undefined;
         for (let i = head; i < runs.length; i++) {
           const r = runs[i]!;
-          if (r.started && !exhausted(r)) open++;
-          else if (!r.started && !r.fetched) best ??= r;
+          if (exhausted(r)) continue;
+          next ??= r;
+          if (r.started) open++;
         }
-        return open < 2 * workers ? best : undefined;
+        for (let i = head; i < runs.length; i++) {
+          const r = runs[i]!;
+          if (!r.walking && !r.fetched && r.buffer.length < bufferPages && (r.started || open < 2 * workers || (r === next && !blocked(r)))) return r;
+        }
+        return undefined;
       }
-      for (const r of runs) if (!r.started && !r.fetched && (!best || r.total > best.total)) best = r;
+      for (const r of runs) if (!r.walking && !r.fetched && (!best || r.total > best.total)) best = r;
       return best;
     };
     const worker = async () => {
       while (!failure) {
         const run = pick();
         if (run) {
-          run.started = true;
-          await walkPart(run);
-        } else if (!planning && !runs.some((r) => !r.started && !r.fetched)) return;
+          run.started = run.walking = true;
+          try {
+            await walkPart(run);
+          } finally {
+            run.walking = false;
+          }
+        } else if (!planning && !runs.some((r) => !r.walking && !r.fetched)) return;
         else await wake.wait();
       }
     };
@@ -458,12 +491,6 @@ export async function* partitionedPages(spec: TokenSpec, fetchPage: PageFetcher,
       wake.wake();
     });
     pool.catch(noop);
-    /** Ordered: a part still being planned may come before `run`; then `run` waits. */
-    const blocked = (run: PartRun) => {
-      if (!planning) return false;
-      for (const f of frontier) if (!precedes(run.key, f.key)) return true;
-      return false;
-    };
     for (;;) {
       if (failure) throw failure.error;
       let run: PartRun | undefined;
