@@ -314,23 +314,32 @@ export function tokenAuth(provider: TokenProvider, options: TokenAuthOptions = {
   // Tokens this strategy has sent, newest last: a provider without secrets() (`{ getAccessToken }`, as the
   // READMEs show) still has them scrubbed when a server echoes one; bounded like the scrubber's history.
   let sentTokens: readonly string[] = [];
-  return {
-    async headers(context) {
-      const token = await provider.getAccessToken(context.signal);
-      if (token !== lastToken || lastToken === undefined) {
-        // Checked once per token: `process.env.TOKEN!` unset must not go out as the header "undefined".
-        if (typeof token !== 'string' || token === '') {
-          throw new ValidationError(`tokenProvider.getAccessToken() must return a non-empty string token, got ${token === '' ? 'an empty string' : typeof token}`, { field: 'tokenProvider' });
-        }
-        // Node refuses such a header when sending, which would look like a network failure (and be retried).
-        if (INVALID_HEADER_CHAR.test(token)) {
-          throw new ValidationError('tokenProvider.getAccessToken() returned a token with characters a header cannot carry (control characters or line breaks)', { field: 'tokenProvider' });
-        }
-        lastHeaders = Object.freeze({ [header]: prefix + token });
-        lastToken = token;
-        if (!sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
+  // Checked once per token: `process.env.TOKEN!` unset must not go out as the header "undefined".
+  const accept = (token: string): Record<string, string> => {
+    if (token !== lastToken || lastToken === undefined) {
+      if (typeof token !== 'string' || token === '') {
+        throw new ValidationError(`tokenProvider.getAccessToken() must return a non-empty string token, got ${token === '' ? 'an empty string' : typeof token}`, { field: 'tokenProvider' });
       }
-      return lastHeaders as Record<string, string>;
+      // Node refuses such a header when sending, which would look like a network failure (and be retried).
+      if (INVALID_HEADER_CHAR.test(token)) {
+        throw new ValidationError('tokenProvider.getAccessToken() returned a token with characters a header cannot carry (control characters or line breaks)', { field: 'tokenProvider' });
+      }
+      lastHeaders = Object.freeze({ [header]: prefix + token });
+      lastToken = token;
+      if (!sentTokens.includes(token)) sentTokens = [...sentTokens.slice(-(SENT_TOKEN_HISTORY - 1)), token];
+    }
+    return lastHeaders as Record<string, string>;
+  };
+  return {
+    // Not an async function: that would wrap the provider's promise in one more (a promise and two ticks per call).
+    headers(context) {
+      let token: Promise<string> | string;
+      try {
+        token = provider.getAccessToken(context.signal);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return Promise.resolve(token).then(accept);
     },
     async onUnauthorized(sent, context) {
       if (!provider.invalidate) return false;

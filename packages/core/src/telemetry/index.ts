@@ -512,6 +512,6 @@ function memberType(op: OperationDescriptor, data: unknown): string | undefined 
 /** A copy of `request` with other headers; `signal` is read explicitly (an AttemptRequest has it as a getter, which a spread leaves out). */
 function withHeaders(request: TransportRequest, headers: Record<string, string>): TransportRequest {
   // The SDK's own transport below: another AttemptRequest, so reading `signal` makes no AbortController.
-  if (request instanceof AttemptRequest) return new AttemptRequest(request.url, request.body, headers, request.operation, request.variables, request.maxResponseBytes, request[ATTEMPT]);
+  if (request instanceof AttemptRequest) return new AttemptRequest(request.url, request.parts ?? request.body, headers, request.operation, request.variables, request.maxResponseBytes, request[ATTEMPT]);
   return { ...request, signal: request.signal, headers };
 }

@@ -7,7 +7,7 @@
 export interface Deadline {
   /** `performance.now()` at which `fire` runs: a monotonic clock, so a wall clock stepped back (NTP, a resumed VM) postpones nothing. */
   readonly at: number;
-  readonly fire: () => void;
+  fire(): void;
 }
 
 const pending = new Set<Deadline>();
@@ -38,13 +38,11 @@ function sweep(): void {
   if (next !== Infinity) arm(next);
 }
 
-/** Runs `fire` at `at` unless `clearDeadline` comes first. */
-export function setDeadline(at: number, fire: () => void): Deadline {
-  const entry: Deadline = { at, fire };
+/** Runs `entry.fire()` at `entry.at` unless `clearDeadline(entry)` comes first (the executor's AttemptControl is its own entry). */
+export function setDeadline(entry: Deadline): void {
   if (pending.size === 0) timer?.ref?.();
   pending.add(entry);
-  if (at < armedAt) arm(at);
-  return entry;
+  if (entry.at < armedAt) arm(entry.at);
 }
 
 export function clearDeadline(entry: Deadline): void {

@@ -15,11 +15,11 @@ import {
 import { createScrubber, type Scrubber } from '../secrets/index.js';
 import { CORE_VERSION } from '../version.js';
 import { ResponseInfo, createEmitter, requestIdOf, retryReason, wantsCallEvents, type Logger, type LogLevel, type SdkEvent } from './observability.js';
-import { bodyPrefixOf, type OperationDescriptor } from './operation.js';
+import { bodyPrefixBytesOf, bodyPrefixOf, type OperationDescriptor } from './operation.js';
 import { DEFAULT_RETRY, abortErrorFrom, backoffDelay, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { clearDeadline, setDeadline } from './deadlines.js';
 import { httpTransport } from './http-transport.js';
-import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
+import { ATTEMPT, AttemptControl, AttemptRequest, DEFAULT_MAX_RESPONSE_BYTES, type BodyParts, fetchTransport, usesAttempt, redirectErrorFor, type FetchLike, type HeadersLike, type Transport, type TransportResponse } from './transport.js';
 import { describe, validateBytes, validateEndpoint, validateHeaders, validateMs } from './options.js';
 import { validateVariables } from './validate.js';
 import { isErrorMember, unknownMember } from '../results/index.js';
@@ -267,11 +267,26 @@ export function createExecutor(options: ExecutorOptions): Executor {
    * execution started.
    */
   function classifyResponse(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
-    // Built for errors only: a success never reads (or scrubs) its request id here.
-    const ctx = () => {
-      const rawId = requestIdOf(res.headers);
-      return { operationName: op.name, requestId: rawId === undefined ? undefined : scrub(rawId), attempts };
-    };
+    const status = res.status;
+    const json = res.json;
+    // The common answer (2xx, data, no errors) is read without building anything for the error paths.
+    if (status >= 200 && status < 300 && json !== null && typeof json === 'object') {
+      const { data, errors } = json as { data?: unknown; errors?: unknown };
+      if (data !== null && data !== undefined && (errors === undefined || errors === null || (Array.isArray(errors) && errors.length === 0)) && !Array.isArray(json)) {
+        return classifyData(op, res, mode, attempts, data);
+      }
+    }
+    return classifyFailure(op, res, mode, attempts);
+  }
+
+  /** What an error carries about its response: built for errors only (a success never reads or scrubs its request id). */
+  function contextOf(op: OperationDescriptor, res: TransportResponse, attempts: number) {
+    const rawId = requestIdOf(res.headers);
+    return { operationName: op.name, requestId: rawId === undefined ? undefined : scrub(rawId), attempts };
+  }
+
+  function classifyFailure(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number): Outcome {
+    const ctx = () => contextOf(op, res, attempts);
     const status = res.status;
     if (status >= 300 && status < 400) return { error: redirectErrorFor(status, res.headers, endpoint, op.name, ctx())!, retry: 'never', status };
     const json = res.json;
@@ -317,7 +332,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (errors) return { error: graphqlError(`${op.name} returned GraphQL errors`), retry: 'never', status };
       return { error: new GraphQLResponseError(`${op.name} returned no data and no errors`, { ...ctx(), errors: [], status }), retry: 'never', status };
     }
-    let value: unknown = body!.data;
+    return classifyData(op, res, mode, attempts, body!.data);
+  }
+
+  /** A response whose `data` is final: the value at the operation's path, and what its union member means. */
+  function classifyData(op: OperationDescriptor, res: TransportResponse, mode: ResultMode, attempts: number, data: unknown): Outcome {
+    const status = res.status;
+    let value: unknown = data;
     for (const key of op.path) {
       if (value === null || value === undefined || typeof value !== 'object') {
         value = value === null ? null : undefined;
@@ -326,7 +347,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       value = (value as Record<string, unknown>)[key];
     }
     if (value === undefined) {
-      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...ctx(), errors: [], data: scrubJson(body!.data), status }), retry: 'never', status };
+      return { error: new GraphQLResponseError(`${op.name} response is missing data.${op.path.join('.')}`, { ...contextOf(op, res, attempts), errors: [], data: scrubJson(data), status }), retry: 'never', status };
     }
     if (op.errorTypenames && value !== null && typeof value === 'object') {
       const sent = (value as { __typename?: unknown }).__typename;
@@ -336,7 +357,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         if (typeof sent === 'string' && isErrorMember(value, op.errorTypenames)) {
           const kind = retryableResults[typename];
           // The member's text comes from the server and may echo what we sent: scrub it like any error text.
-          const error = new ApiError(scrubJson(value as { __typename: string }), ctx());
+          const error = new ApiError(scrubJson(value as { __typename: string }), contextOf(op, res, attempts));
           if (kind) return { error, retry: kind === 'throttle' ? 'safe' : 'unsafe', status, member: value, serverDelayMs: memberRetryAfterMs(value) };
           if (mode === 'throw') return { error, retry: 'never', status };
         } else if (op.successTypenames && !op.successTypenames.includes(typename)) {
@@ -344,7 +365,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           if (mode === 'union') return { ok: true, data: unknownMember(typename, value as Record<string, unknown>) };
           const error = new UnexpectedResultError(
             `${op.name} returned ${scrub(typename.slice(0, 100))}, a result this SDK version does not know (neither a success nor an error member); use .result() to handle it as a value, or update the SDK`,
-            { ...ctx(), typename: scrub(typename), result: scrubJson(value) },
+            { ...contextOf(op, res, attempts), typename: scrub(typename), result: scrubJson(value) },
           );
           return { error, retry: 'never', status };
         }
@@ -374,21 +395,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
         throw new ValidationError(`${op.name}: signal must be an AbortSignal`, { operationName: op.name, field: 'signal' });
       }
     }
-    const body = bodyPrefixOf(op) + JSON.stringify(vars) + '}';
+    const prefix = bodyPrefixOf(op);
+    const rest = JSON.stringify(vars) + '}';
+    // The SDK's own transport writes the two parts (see AttemptRequest); any other gets the body whole.
+    const body: string | BodyParts = native ? { prefix, rest, bytes: bodyPrefixBytesOf(op, prefix) + Buffer.byteLength(rest) } : prefix + rest;
     const started = Date.now();
     const deadlineAt = deadlineMs === undefined ? undefined : started + deadlineMs;
     const mayRetryUnsafe = op.kind !== 'mutation' || retry.retryMutations;
     let attempt = 0;
     let retries = 0;
     let replayed = false;
-    const aborted = (attempts: number) => abortErrorFrom(userSignal!, op.name, attempts, scrub);
-    // States the deadline the caller set, not the slice of it left for the last attempt.
-    const deadlineError = (attempts: number) =>
-      new TimeoutError(`${op.name} missed its call deadline of ${deadlineMs} ms (deadlineMs) after ${attempts} attempt(s)`, { operationName: op.name, attempts, timeoutMs: deadlineMs! });
 
     for (;;) {
       attempt++;
-      if (userSignal?.aborted) throw aborted(attempt - 1);
+      if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt - 1, scrub);
       let authHeaders: Record<string, string>;
       try {
         // With a deadline, waiting for a token (login, refresh) counts against it too.
@@ -396,29 +416,26 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const h = auth.headers({ signal: authSignal });
         authHeaders = h instanceof Promise ? await h : h;
       } catch (err) {
-        if (userSignal?.aborted) throw aborted(attempt - 1);
-        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw deadlineError(attempt - 1);
+        if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt - 1, scrub);
+        if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw missedDeadline(op, deadlineMs!, attempt - 1);
         // Nothing reached the API: an unreachable, slow or overloaded token endpoint is retried (mutations too).
-        await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt - 1)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt - 1) });
+        await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt - 1)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => abortErrorFrom(userSignal!, op.name, attempt - 1, scrub) });
         retries++;
         attempt--; // attempts count requests sent to the API
         continue;
       }
       // The caller may have aborted while the token was read: nothing leaves after an abort (the listener below
       // would never fire for a signal that is already aborted).
-      if (userSignal?.aborted) throw aborted(attempt - 1);
+      if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt - 1, scrub);
       const headers = headersFor(authHeaders, call?.headers ?? undefined);
 
       // One control per attempt: the attempt timeout, the call deadline and the caller's signal.
       const control = new AttemptControl();
-      let timedOut: 'attempt' | 'deadline' | undefined;
       const remaining = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
-      if (remaining <= 0) throw deadlineError(attempt - 1); // never send a request that is already late
+      if (remaining <= 0) throw missedDeadline(op, deadlineMs!, attempt - 1); // never send a request that is already late
       const limit = Math.min(timeoutMs, remaining);
-      const timer = setDeadline(performance.now() + Math.max(0, limit), () => {
-        timedOut = limit === timeoutMs ? 'attempt' : 'deadline';
-        control.abort();
-      });
+      control.at = performance.now() + Math.max(0, limit);
+      setDeadline(control);
       const onAbort = userSignal ? () => control.abort() : undefined;
       if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
       emitCall?.(logVariables ? { type: 'request', operationName: op.name, attempt, variables: scrubJson(vars) } : { type: 'request', operationName: op.name, attempt });
@@ -431,12 +448,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
           native
             ? new AttemptRequest(endpoint, body, headers, op, vars, maxResponseBytes, control)
             : // A transport of the user's may write into its request's headers: it gets its own copy, never the merged object later calls share.
-              { url: endpoint, body, headers: headers === merged ? copyHeaders(headers) : headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
+              { url: endpoint, body: body as string, headers: headers === merged ? copyHeaders(headers) : headers, signal: control.signal, operation: op, variables: vars, maxResponseBytes, [ATTEMPT]: control },
         );
       } catch (err) {
-        if (userSignal?.aborted) throw aborted(attempt);
+        if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt, scrub);
+        const timedOut = control.timedOut ? (limit === timeoutMs ? 'attempt' : 'deadline') : undefined;
         if (timedOut === 'deadline') {
-          failure = { error: deadlineError(attempt), retry: 'never' };
+          failure = { error: missedDeadline(op, deadlineMs!, attempt), retry: 'never' };
         } else if (timedOut) {
           const error = new TimeoutError(`${op.name} timed out after ${limit} ms (timeoutMs, per attempt)`, { operationName: op.name, attempts: attempt, timeoutMs: limit });
           failure = { error, retry: 'unsafe' };
@@ -448,7 +466,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           failure = { error, retry: refused ? 'safe' : 'unsafe' };
         }
       } finally {
-        clearDeadline(timer);
+        clearDeadline(control);
         if (onAbort) userSignal!.removeEventListener('abort', onAbort);
       }
 
@@ -473,9 +491,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
         try {
           renewed = await auth.onUnauthorized(authHeaders, { signal: userSignal });
         } catch (err) {
-          if (userSignal?.aborted) throw aborted(attempt);
+          if (userSignal?.aborted) throw abortErrorFrom(userSignal!, op.name, attempt, scrub);
           // A 401 means the server did no work: a renewal that failed on the network may be retried.
-          await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => aborted(attempt) });
+          await retryTokenFailure(scrubber.error(withContext(err, op.name, attempt)), { op, attempt, retries, retry, random, deadlineAt, emit, userSignal, aborted: () => abortErrorFrom(userSignal!, op.name, attempt, scrub) });
           retries++;
           continue;
         }
@@ -500,13 +518,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
       emit?.({ type: 'retry', operationName: op.name, attempt, delayMs: delay, reason: retryReason(failure.error, failure.status), status: failure.status });
       call?.onRetry?.(delay, failure.retry === 'safe' && res !== undefined);
       await sleep(delay, userSignal).catch(() => {
-        throw aborted(attempt);
+        throw abortErrorFrom(userSignal!, op.name, attempt, scrub);
       });
       retries++;
     }
   }
 
   return { execute: telemetry ? telemetry.execute(execute) : execute, emit, endpoint, auth, scrubber, telemetry };
+}
+
+/** States the deadline the caller set, not the slice of it left for the last attempt. */
+function missedDeadline(op: OperationDescriptor, deadlineMs: number, attempts: number): TimeoutError {
+  return new TimeoutError(`${op.name} missed its call deadline of ${deadlineMs} ms (deadlineMs) after ${attempts} attempt(s)`, { operationName: op.name, attempts, timeoutMs: deadlineMs });
 }
 
 /** A rate-limit member's own `retryAfter` (seconds, or a date-time) as a delay in ms. */

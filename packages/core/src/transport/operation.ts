@@ -132,6 +132,15 @@ export function bodyPrefixOf(op: OperationDescriptor): string {
   return op.bodyPrefix ?? keepPrefix(op);
 }
 
+const prefixBytes = new WeakMap<OperationDescriptor, { prefix: string; bytes: number }>();
+
+/** The UTF-8 length of `prefix` (the operation's `bodyPrefixOf`), counted once per operation and prefix. */
+export function bodyPrefixBytesOf(op: OperationDescriptor, prefix: string): number {
+  let counted = prefixBytes.get(op);
+  if (counted === undefined || counted.prefix !== prefix) prefixBytes.set(op, (counted = { prefix, bytes: Buffer.byteLength(prefix) }));
+  return counted.bytes;
+}
+
 function keepPrefix(op: OperationDescriptor): string {
   let prefix = frozenPrefixes.get(op);
   if (prefix !== undefined) return prefix;

@@ -20,6 +20,8 @@ export interface TransportRequest {
   maxResponseBytes?: number;
   /** @internal The executor's cancellation of this attempt (see AttemptControl). */
   [ATTEMPT]?: AttemptControl;
+  /** @internal The body in parts (see AttemptRequest): kept by a `{ ...request }` copy, which drops the `body` getter. */
+  [BODY_PARTS]?: BodyParts | undefined;
 }
 
 /** Read access to response headers: a WHATWG `Headers` satisfies it. */
@@ -46,6 +48,10 @@ export interface TransportResponse {
 export class AttemptControl {
   aborted = false;
   reason: unknown = undefined;
+  /** When the attempt times out (`performance.now()`): the control is its own entry in the shared timer (deadlines.ts). */
+  at = Infinity;
+  /** Set when the shared timer aborted this attempt (its timeout or the call's deadline). */
+  timedOut = false;
   #controller: AbortController | undefined;
   #listener: ((reason: unknown) => void) | undefined;
   // Further listeners: a wrapper may send one attempt's request twice at once (hedging), and each send must be cancelled.
@@ -62,6 +68,12 @@ export class AttemptControl {
   /** Whether `signal` is this control's own (a copied request may carry another signal beside [ATTEMPT]). */
   owns(signal: unknown): boolean {
     return this.#controller !== undefined && this.#controller.signal === signal;
+  }
+
+  /** Called by the shared timer at `at`. */
+  fire(): void {
+    this.timedOut = true;
+    this.abort();
   }
 
   abort(reason?: unknown): void {
@@ -102,17 +114,25 @@ export const ATTEMPT: unique symbol = Symbol('@sdk/core.attempt');
  * own httpTransport, and wrappers that pass requests through to one): the executor then sends it an
  * AttemptRequest, which makes no AbortController at all.
  */
+/** @internal Where a request keeps its body in parts (see AttemptRequest). */
+export const BODY_PARTS: unique symbol = Symbol('@sdk/core.bodyParts');
+
 export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
 
 /**
  * An attempt's request for a transport marked USES_ATTEMPT. A class (a literal with a `signal` getter costs
- * ~1.5 µs to build); `signal` is still there, made on first read, for anything that does read it.
+ * ~1.5 µs to build); `signal` is still there, made on first read, for anything that does read it. The body is
+ * kept as the operation's fixed prefix and the call's own rest (variables): httpTransport writes the two parts,
+ * so the whole body is never joined into one more string per call (a copy of the document each time).
  */
 export class AttemptRequest implements TransportRequest {
   readonly [ATTEMPT]: AttemptControl;
+  // An own (symbol) field, not a private one: a wrapper's `{ ...request }` copy still carries the body.
+  [BODY_PARTS]: BodyParts | undefined;
+  #body: string | undefined;
   constructor(
     readonly url: string,
-    readonly body: string,
+    body: string | BodyParts,
     readonly headers: Record<string, string>,
     readonly operation: OperationDescriptor,
     readonly variables: Record<string, unknown>,
@@ -120,10 +140,33 @@ export class AttemptRequest implements TransportRequest {
     control: AttemptControl,
   ) {
     this[ATTEMPT] = control;
+    if (typeof body === 'string') {
+      this.#body = body;
+      this[BODY_PARTS] = undefined;
+    } else this[BODY_PARTS] = body;
+  }
+  /** The whole body, joined on first read. */
+  get body(): string {
+    return (this.#body ??= this[BODY_PARTS]!.prefix + this[BODY_PARTS]!.rest);
+  }
+  set body(value: string) {
+    this.#body = value;
+    this[BODY_PARTS] = undefined;
+  }
+  /** The body in two parts with its UTF-8 length, unless it was given whole or replaced. */
+  get parts(): BodyParts | undefined {
+    return this[BODY_PARTS];
   }
   get signal(): AbortSignal {
     return this[ATTEMPT].signal;
   }
+}
+
+/** A request body as the operation's fixed prefix and the rest, with the UTF-8 length of both. */
+export interface BodyParts {
+  readonly prefix: string;
+  readonly rest: string;
+  readonly bytes: number;
 }
 
 /** Whether `transport` is marked USES_ATTEMPT. */
