@@ -40,6 +40,14 @@ export async function contender(caseName, client, url) {
 
 export async function overhead() {
   const server = await startServer({ PAGES: '1000' });
+  try {
+    return await measureAll(server);
+  } finally {
+    server.close(); // a failed contender must not leave the server process behind
+  }
+}
+
+async function measureAll(server) {
   const cases = [
     { name: 'listSims (100-SIM page)', key: 'listSims', clients: ['bare node:http', 'undici request()', 'raw fetch', '@sdk client', '@sdk client, fetch transport', 'graphql-request'] },
     // Your own document through client.request: the same document and response as listSims, wrapped as
@@ -92,6 +100,5 @@ export async function overhead() {
       for (const p of Object.values(procs)) p.close();
     }
   }
-  server.close();
   table(`1. Per-call overhead: client CPU per request vs a bare keep-alive node:http POST (target: @sdk client ≤ 1.10×), own documents vs the generated method (target ≤ 1.05×); ${rounds} interleaved rounds of ~${ROUND_MS} ms per contender, each contender in a process of its own (requests: the total per contender)`, rows);
 }
