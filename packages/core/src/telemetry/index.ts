@@ -25,7 +25,7 @@ import type { SdkEvent } from '../transport/observability.js';
 import { retryAfterMs } from '../transport/retry.js';
 import { checkTelemetryOption } from './lazy.js';
 import type { OperationDescriptor, PaginationSpec } from '../transport/operation.js';
-import { ATTEMPT, AttemptRequest, USES_ATTEMPT, usesAttempt, type Transport, type TransportRequest, type TransportResponse } from '../transport/transport.js';
+import { ATTEMPT, AttemptRequest, BODY_PARTS, USES_ATTEMPT, usesAttempt, type Transport, type TransportRequest, type TransportResponse } from '../transport/transport.js';
 
 /** The parts of an OpenTelemetry `Tracer` we use (typed loosely so `@opentelemetry/api` stays optional for type-checking too). */
 export interface TracerLike {
@@ -512,6 +512,6 @@ function memberType(op: OperationDescriptor, data: unknown): string | undefined 
 /** A copy of `request` with other headers; `signal` is read explicitly (an AttemptRequest has it as a getter, which a spread leaves out). */
 function withHeaders(request: TransportRequest, headers: Record<string, string>): TransportRequest {
   // The SDK's own transport below: another AttemptRequest, so reading `signal` makes no AbortController.
-  if (request instanceof AttemptRequest) return new AttemptRequest(request.url, request.parts ?? request.body, headers, request.operation, request.variables, request.maxResponseBytes, request[ATTEMPT]);
+  if (request instanceof AttemptRequest) return new AttemptRequest(request.url, request[BODY_PARTS] ?? request.body, headers, request.operation, request.variables, request.maxResponseBytes, request[ATTEMPT]);
   return { ...request, signal: request.signal, headers };
 }

@@ -84,7 +84,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
     const { headers, operation, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES } = request;
     // The executor's body comes in two parts, written one after the other (see AttemptRequest). A wrapper's
     // `{ ...request }` copy has no `body` (a getter) but keeps the parts; a body it set itself wins.
-    const parts = request instanceof AttemptRequest ? request.parts : request.body === undefined ? request[BODY_PARTS] : undefined;
+    const parts = request instanceof AttemptRequest || request.body === undefined ? request[BODY_PARTS] : undefined;
     const body = parts ? undefined : request.body;
     // The executor's requests carry an AttemptControl: no AbortSignal listener per request (see AttemptControl).
     // A copy whose `signal` is not the control's (a wrapper's own cancellation) is cancelled by that signal instead.

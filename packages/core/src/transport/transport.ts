@@ -109,14 +109,14 @@ export class AttemptControl {
 /** The key of a request's AttemptControl (absent on requests built by anything but the executor). */
 export const ATTEMPT: unique symbol = Symbol('@sdk/core.attempt');
 
+/** @internal Where a request keeps its body in parts (see AttemptRequest). */
+export const BODY_PARTS: unique symbol = Symbol('@sdk/core.bodyParts');
+
 /**
  * Marks a transport that cancels through a request's [ATTEMPT] and never reads `request.signal` (the SDK's
  * own httpTransport, and wrappers that pass requests through to one): the executor then sends it an
  * AttemptRequest, which makes no AbortController at all.
  */
-/** @internal Where a request keeps its body in parts (see AttemptRequest). */
-export const BODY_PARTS: unique symbol = Symbol('@sdk/core.bodyParts');
-
 export const USES_ATTEMPT: unique symbol = Symbol('@sdk/core.usesAttempt');
 
 /**
@@ -152,10 +152,6 @@ export class AttemptRequest implements TransportRequest {
   set body(value: string) {
     this.#body = value;
     this[BODY_PARTS] = undefined;
-  }
-  /** The body in two parts with its UTF-8 length, unless it was given whole or replaced. */
-  get parts(): BodyParts | undefined {
-    return this[BODY_PARTS];
   }
   get signal(): AbortSignal {
     return this[ATTEMPT].signal;
