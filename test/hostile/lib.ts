@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,84 @@ export async function hostileServer(handler: Handler): Promise<HostileServer> {
 /** Close every server still open (call from afterEach). */
 export async function closeAll(): Promise<void> {
   await Promise.all([...open].map((s) => s.close()));
+}
+
+/** What a raw HTTP server saw: each body with its declared content-length, and bytes where a request line should have started. */
+export interface RawSeen {
+  bodies: { declared: number; body: Buffer }[];
+  desync: string[];
+  connections: number;
+}
+
+/**
+ * A keep-alive server that parses HTTP by hand, so a content-length that does not match the bytes sent shows:
+ * too high leaves it waiting for more body; too low, and the rest reads as the next request (recorded in
+ * `desync`). `answer` gets each parsed JSON body and returns the JSON to send back.
+ */
+export async function rawHttpServer(answer: (body: { operationName?: string; query?: string; variables?: Record<string, any> }) => unknown): Promise<{ url: string; seen: RawSeen }> {
+  const seen: RawSeen = { bodies: [], desync: [], connections: 0 };
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    seen.connections++;
+    sockets.add(socket);
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffered.subarray(0, end).toString('latin1');
+        if (!head.startsWith('POST ')) {
+          seen.desync.push(head.slice(0, 40));
+          socket.destroy();
+          return;
+        }
+        const declared = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
+        if (buffered.length < end + 4 + declared) return; // wait for the rest of the body
+        const body = buffered.subarray(end + 4, end + 4 + declared);
+        buffered = buffered.subarray(end + 4 + declared);
+        seen.bodies.push({ declared, body: Buffer.from(body) });
+        let reply: string;
+        try {
+          reply = JSON.stringify(answer(JSON.parse(body.toString('utf8'))));
+        } catch {
+          reply = JSON.stringify({ errors: [{ message: 'unreadable body' }] });
+        }
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(reply)}\r\nconnection: keep-alive\r\n\r\n${reply}`);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const self: HostileServer = {
+    origin,
+    url: `${origin}/graphql`,
+    host: origin.slice(7),
+    received: [],
+    receipts: () => seen.bodies.length,
+    close: () =>
+      new Promise((r) => {
+        open.delete(self);
+        for (const s of sockets) s.destroy(); // keep-alive connections would hold close() open
+        server.close(() => r());
+      }),
+  };
+  open.add(self);
+  return { url: self.url, seen };
+}
+
+/** Runs `walk`, or fails after `ms` with `state()` (what the server saw) instead of hanging until the test timeout. */
+export async function within<T>(ms: number, walk: Promise<T>, state: () => unknown): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`walk stalled for ${ms} ms: ${JSON.stringify(state())}`)), ms);
+  });
+  try {
+    return await Promise.race([walk, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function sendJson(res: ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}): void {

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWhereverClient } from '@sdk/wherever';
-import { closeAll, hostileServer, sendJson } from './lib.js';
+import { closeAll, hostileServer, sendJson, within } from './lib.js';
 
 afterEach(closeAll);
 
@@ -64,17 +64,18 @@ async function withholdingServer({ fleet, releaseWhen, fail, inflate }: Withhold
   return { server, pages, held: () => held.length, released: () => released };
 }
 
-/** Runs `walk` or fails after `ms` with what the server saw, instead of hanging until the test timeout. */
-async function within<T>(ms: number, walk: Promise<T>, state: () => unknown): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`walk stalled for ${ms} ms: ${JSON.stringify(state())}`)), ms);
-  });
-  try {
-    return await Promise.race([walk, stalled]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Every SIM of an ordered walk in 4 parts, or a failure after 4 s with `state()` and the count seen so far. */
+async function walkOrdered(url: string, state: () => object): Promise<string[]> {
+  const wherever = createWhereverClient({ apiKey: 'k', endpoint: url, timeoutMs: 10_000 });
+  const seen: string[] = [];
+  await within(
+    4000,
+    (async () => {
+      for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 })) seen.push(sim.iccid);
+    })(),
+    () => ({ ...state(), seen: seen.length }),
+  );
+  return seen;
 }
 
 describe('ordered partitioned walk: the part the consumer needs next always gets a worker', () => {
@@ -82,15 +83,7 @@ describe('ordered partitioned walk: the part the consumer needs next always gets
     // Released once every later part was fetched to its end (5 pages each) and waits in its buffer.
     const releaseWhen = (answered: Map<string, number>) => [2, 3, 4, 5, 6, 7, 8, 9].every((d) => answered.has(`894902${d}@40`));
     const { server, pages, held, released } = await withholdingServer({ fleet, releaseWhen });
-    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
-    const seen: string[] = [];
-    await within(
-      4000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 })) seen.push(sim.iccid);
-      })(),
-      () => ({ released: released(), held: held(), seen: seen.length, pages: Object.fromEntries(pages) }),
-    );
+    const seen = await walkOrdered(server.url, () => ({ released: released(), held: held(), pages: Object.fromEntries(pages) }));
     expect(released()).toBe(true);
     expect(seen).toEqual(fleet);
     // Exactly once at the server too: no page of any part asked for twice.
@@ -141,15 +134,7 @@ describe('ordered partitioned walk: the part the consumer needs next always gets
     const inflate = (prefix: string) => /^894902[2-5]./.test(prefix);
     const releaseWhen = (answered: Map<string, number>) => [2, 3, 4, 5].every((d) => answered.has(`894902${d}@150`));
     const { server, pages, held, released } = await withholdingServer({ fleet: big, releaseWhen, inflate });
-    const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
-    const seen: string[] = [];
-    await within(
-      4000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 })) seen.push(sim.iccid);
-      })(),
-      () => ({ released: released(), held: held(), seen: seen.length, pages: Object.fromEntries(pages) }),
-    );
+    const seen = await walkOrdered(server.url, () => ({ released: released(), held: held(), pages: Object.fromEntries(pages) }));
     expect(released()).toBe(true);
     expect(seen).toEqual(big);
     expect([...pages.values()].every((n) => n === 1)).toBe(true);

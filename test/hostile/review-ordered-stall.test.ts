@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaginationError, ValidationError } from '@sdk/core';
 import { createWhereverClient } from '@sdk/wherever';
-import { closeAll, hostileServer, sendJson } from './lib.js';
+import { closeAll, hostileServer, sendJson, within } from './lib.js';
 
 afterEach(closeAll);
 
@@ -59,20 +59,37 @@ async function fleetServer(fleet: string[], o: FleetOptions = {}) {
   return { server, pages, answered: () => answered, requests: () => server.received.length };
 }
 
-/** Runs `walk` or fails after `ms` with what the server saw, instead of hanging until the test timeout. */
-async function within<T>(ms: number, walk: Promise<T>, state: () => unknown): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`walk stalled for ${ms} ms: ${JSON.stringify(state())}`)), ms);
-  });
-  try {
-    return await Promise.race([walk, stalled]);
-  } finally {
-    clearTimeout(timer);
-  }
+const LIMIT = 10;
+
+/** Reads `walk` page by page (1 ms between pages) into `seen`; resolves to what it threw, or undefined. */
+function drainPages(walk: AsyncIterable<{ items?: ({ iccid: string } | null)[] | null } | null>, seen: string[]): Promise<unknown> {
+  return within(
+    20_000,
+    (async () => {
+      for await (const page of walk) {
+        for (const s of page!.items!) seen.push(s!.iccid);
+        await sleep(1);
+      }
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    () => ({ seen: seen.length }),
+  );
 }
 
-const LIMIT = 10;
+/** Every SIM a fresh walk in 4 parts gives from `variables` (a resume position, an order). */
+async function walkAll(wherever: ReturnType<typeof createWhereverClient>, variables: object): Promise<string[]> {
+  const rest: string[] = [];
+  await within(
+    20_000,
+    (async () => {
+      for await (const sim of wherever.listSims.all({ limit: LIMIT, ...variables }, { parts: 4 })) rest.push(sim.iccid);
+    })(),
+    () => ({ rest: rest.length }),
+  );
+  return rest;
+}
 // Ten prefixes of 300 SIMs (30 pages each), totals inflated so no split is kept: parts of 30 pages, beyond a 16-page buffer.
 const big = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => range(d, 300));
 const inflateAll = (prefix: string) => prefix.length > 7;
@@ -149,14 +166,7 @@ describe('review: ordered partitioned walks with parts handed back', () => {
     await sleep(300);
     expect(requests()).toBe(atBreak);
     const position = walk.position;
-    const rest: string[] = [];
-    await within(
-      20_000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' }, ...position }, { parts: 4 })) rest.push(sim.iccid);
-      })(),
-      () => ({ rest: rest.length }),
-    );
+    const rest = await walkAll(wherever, { order: { iccid: 'asc' }, ...position });
     expect([...seen, ...rest]).toEqual(big);
   });
 
@@ -195,32 +205,13 @@ describe('review: ordered partitioned walks with parts handed back', () => {
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000, retry: 0 });
     const walk = wherever.listSims.pages({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 });
     const seen: string[] = [];
-    const err = await within(
-      20_000,
-      (async () => {
-        for await (const page of walk) {
-          for (const s of page!.items!) seen.push(s!.iccid);
-          await sleep(1);
-        }
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-      () => ({ seen: seen.length }),
-    );
+    const err = await drainPages(walk, seen);
     expect(failed).toBe(true);
     expect(String(err)).toMatch(/500/);
     expect(walk.done).toBe(false);
     expect(seen).toEqual(big.slice(0, seen.length));
     expect(pages.get(`${iccid(3, 0).slice(0, 7)}@190/asc`)).toBe(1);
-    const rest: string[] = [];
-    await within(
-      20_000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' }, ...walk.position }, { parts: 4 })) rest.push(sim.iccid);
-      })(),
-      () => ({ rest: rest.length }),
-    );
+    const rest = await walkAll(wherever, { order: { iccid: 'asc' }, ...walk.position });
     expect([...seen, ...rest]).toEqual(big);
   });
 
@@ -300,29 +291,10 @@ describe('review: ordered partitioned walks with parts handed back', () => {
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000, retry: 0 });
     const walk = wherever.listSims.pages({ limit: LIMIT }, { parts: 4 });
     const seen: string[] = [];
-    const err = await within(
-      20_000,
-      (async () => {
-        for await (const page of walk) {
-          for (const s of page!.items!) seen.push(s!.iccid);
-          await sleep(1);
-        }
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-      () => ({ seen: seen.length }),
-    );
+    const err = await drainPages(walk, seen);
     expect(String(err)).toMatch(/500/);
     expect([...pages.values()].every((n) => n === 1)).toBe(true);
-    const rest: string[] = [];
-    await within(
-      20_000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, ...walk.position }, { parts: 4 })) rest.push(sim.iccid);
-      })(),
-      () => ({ rest: rest.length }),
-    );
+    const rest = await walkAll(wherever, { ...walk.position });
     expect([...seen, ...rest].sort()).toEqual(big);
   });
   it('break out of listSims.all() (items) while parts are handed back: no request leaves afterwards', async () => {
@@ -398,30 +370,11 @@ describe('review: ordered partitioned walks with parts handed back', () => {
     const wherever = createWhereverClient({ apiKey: 'k', endpoint: server.url, timeoutMs: 10_000 });
     const walk = wherever.listSims.pages({ limit: LIMIT, order: { iccid: 'asc' } }, { parts: 4 });
     const seen: string[] = [];
-    const err = await within(
-      20_000,
-      (async () => {
-        for await (const page of walk) {
-          for (const s of page!.items!) seen.push(s!.iccid);
-          await sleep(1);
-        }
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      ),
-      () => ({ seen: seen.length }),
-    );
+    const err = await drainPages(walk, seen);
     expect(lied).toBe(true);
     expect(err).toBeInstanceOf(PaginationError);
     expect(seen).toEqual(big.slice(0, seen.length));
-    const rest: string[] = [];
-    await within(
-      20_000,
-      (async () => {
-        for await (const sim of wherever.listSims.all({ limit: LIMIT, order: { iccid: 'asc' }, ...walk.position }, { parts: 4 })) rest.push(sim.iccid);
-      })(),
-      () => ({ rest: rest.length }),
-    );
+    const rest = await walkAll(wherever, { order: { iccid: 'asc' }, ...walk.position });
     expect([...seen, ...rest]).toEqual(big);
   });
 });

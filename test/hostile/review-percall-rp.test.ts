@@ -3,58 +3,21 @@
  * byte-exact, token providers that misbehave send nothing, odd responses classify as before, attempt
  * timeouts retry queries only. Counted at real loopback servers.
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLResponseError, HttpError, TimeoutError, ValidationError } from '@sdk/core';
 import { createTotogiClient } from '@sdk/totogi';
-import { closeAll, hostileServer, sendJson } from './lib.js';
+import { closeAll, hostileServer, rawHttpServer, sendJson } from './lib.js';
 import { VENDORS } from './transport-vendors.js';
 
-interface Seen { bodies: { declared: number; body: Buffer }[]; desync: string[]; connections: number }
-const sockets = new Set<Socket>();
-const servers: Server[] = [];
-async function rawServer(): Promise<{ url: string; seen: Seen }> {
-  const seen: Seen = { bodies: [], desync: [], connections: 0 };
-  const server = createServer((socket) => {
-    seen.connections++;
-    sockets.add(socket);
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        if (!head.startsWith('POST ')) { seen.desync.push(head.slice(0, 40)); socket.destroy(); return; }
-        const declared = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
-        if (buffered.length < end + 4 + declared) return;
-        const body = buffered.subarray(end + 4, end + 4 + declared);
-        buffered = buffered.subarray(end + 4 + declared);
-        seen.bodies.push({ declared, body: Buffer.from(body) });
-        let reply: string;
-        try {
-          const b = JSON.parse(body.toString('utf8'));
-          reply = JSON.stringify({ data: { getAccount: { ...VENDORS[0]!.queryData.getAccount as object, id: b.variables.accountId } } });
-        } catch { reply = JSON.stringify({ errors: [{ message: 'unreadable body' }] }); }
-        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(reply)}\r\nconnection: keep-alive\r\n\r\n${reply}`);
-      }
-    });
-    socket.on('error', () => {});
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`, seen };
-}
+// Answers getAccount for the raw-socket server, echoing the account id sent.
+const rawServer = () => rawHttpServer((b) => ({ data: { getAccount: { ...(VENDORS[0]!.queryData.getAccount as object), id: b.variables?.accountId } } }));
 
 const msw = setupServer();
 beforeAll(() => msw.listen({ onUnhandledRequest: 'bypass' }));
 afterEach(async () => {
   msw.resetHandlers();
-  for (const s of sockets) s.destroy();
-  sockets.clear();
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
   await closeAll();
 });
 afterAll(() => msw.close());
